@@ -1,0 +1,69 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "batchwatch",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "batchwatch", targets: ["batchwatch"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // The command line: options wired to the library targets below, nothing more.
+        .executableTarget(
+            name: "batchwatch",
+            dependencies: [
+                "BatchwatchConfig", "BatchwatchCheck", "BatchwatchDelivery", "AWSClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // AWS Signature Version 4: pure functions of a request, credentials and a date. No I/O.
+        .target(name: "SigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Cron and rate expressions, and their occurrences in a timezone (DST as EventBridge Scheduler).
+        .target(name: "Schedules"),
+        // The YAML configuration, read into typed values with file:line: key path errors.
+        .target(
+            name: "BatchwatchConfig",
+            dependencies: ["Schedules", .product(name: "Yams", package: "Yams")]
+        ),
+        // Credentials, endpoints, transport, retries and the JSON / Query protocols.
+        .target(
+            name: "AWSClient",
+            dependencies: ["SigV4", .product(name: "Logging", package: "swift-log")]
+        ),
+        // The check: what ran against what was expected, and the digest it produces.
+        .target(
+            name: "BatchwatchCheck",
+            dependencies: [
+                "AWSClient", "BatchwatchConfig", "Schedules",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Slack and SNS delivery, exactly once, with a spool for what could not be delivered.
+        .target(
+            name: "BatchwatchDelivery",
+            dependencies: [
+                "AWSClient", "BatchwatchCheck", "BatchwatchConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
+        .testTarget(name: "ScheduleTests", dependencies: ["Schedules"]),
+        .testTarget(name: "ConfigTests", dependencies: ["BatchwatchConfig"]),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient"]),
+        .testTarget(name: "CheckTests", dependencies: ["BatchwatchCheck"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["BatchwatchDelivery"]),
+        // Real calls against the local AWS test bed (moto), started by scripts/test.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["AWSClient", "BatchwatchCheck", "BatchwatchDelivery", "BatchwatchConfig"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
