@@ -1,0 +1,258 @@
+import Foundation
+import Schedules
+
+/// The whole configuration file, read into typed values.
+public struct BatchwatchConfiguration: Sendable, Equatable {
+    /// The file it was read from, as named to the loader.
+    public var file: String
+    /// `timezone`: schedules and `--date` are read in it. Default UTC.
+    public var timeZone: TimeZone
+    /// `region`: when `nil`, AWS_REGION, AWS_DEFAULT_REGION, then the profile decide.
+    public var region: String?
+    /// `include_unscheduled`: report failures of state machines that no job names. Default true.
+    public var includeUnscheduled: Bool
+    /// `concurrency`: AWS calls in flight at once, 1...64. Default 8.
+    public var concurrency: Int
+    /// `metrics`: whether CloudWatch metrics are read before listing executions.
+    public var metrics: MetricsMode
+    /// `state_dir`: where deliveries are recorded; `nil` means the default (see `stateDirectory(environment:)`).
+    public var stateDirectoryOverride: String?
+    /// `jobs`: the scheduled state machines to check, in file order.
+    public var jobs: [Job]
+    /// `alarms`: which CloudWatch alarms' history is read.
+    public var alarms: AlarmSelection
+    /// `ignore`: findings to drop.
+    public var ignore: [IgnoreRule]
+    /// `notify`: where and when the digest goes.
+    public var notify: NotifySettings
+
+    /// The default `concurrency`.
+    public static let defaultConcurrency = 8
+    /// The allowed `concurrency` values.
+    public static let concurrencyRange = 1...64
+
+    /// Creates a configuration; every key but `file` has the documented default.
+    public init(
+        file: String,
+        timeZone: TimeZone = TimeZone(identifier: "UTC")!,
+        region: String? = nil,
+        includeUnscheduled: Bool = true,
+        concurrency: Int = BatchwatchConfiguration.defaultConcurrency,
+        metrics: MetricsMode = .auto,
+        stateDirectoryOverride: String? = nil,
+        jobs: [Job] = [],
+        alarms: AlarmSelection = AlarmSelection(),
+        ignore: [IgnoreRule] = [],
+        notify: NotifySettings = NotifySettings()
+    ) {
+        self.file = file
+        self.timeZone = timeZone
+        self.region = region
+        self.includeUnscheduled = includeUnscheduled
+        self.concurrency = concurrency
+        self.metrics = metrics
+        self.stateDirectoryOverride = stateDirectoryOverride
+        self.jobs = jobs
+        self.alarms = alarms
+        self.ignore = ignore
+        self.notify = notify
+    }
+
+    /// The timezone a job's schedule is read in: its own `timezone`, else the top-level one.
+    public func timeZone(for job: Job) -> TimeZone {
+        job.timeZone ?? timeZone
+    }
+
+    /// How a timezone is named to users: its IANA identifier, except that Foundation on Linux
+    /// calls UTC "GMT", which is shown as `UTC`.
+    public static func displayName(of timeZone: TimeZone) -> String {
+        timeZone.identifier == "GMT" ? "UTC" : timeZone.identifier
+    }
+
+    /// `state_dir`, else `$XDG_STATE_HOME/batchwatch`, else `$HOME/.local/state/batchwatch`;
+    /// `nil` when none of these is known.
+    public func stateDirectory(environment: [String: String]) -> String? {
+        if let stateDirectoryOverride { return stateDirectoryOverride }
+        if let xdg = environment["XDG_STATE_HOME"], !xdg.isEmpty {
+            return (xdg as NSString).appendingPathComponent("batchwatch")
+        }
+        if let home = environment["HOME"], !home.isEmpty {
+            return (home as NSString).appendingPathComponent(".local/state/batchwatch")
+        }
+        return nil
+    }
+
+    /// `metrics: auto | off`.
+    public enum MetricsMode: String, Sendable, Equatable, CaseIterable {
+        /// Read AWS/States metrics first and list executions only where needed.
+        case auto
+        /// Always list executions.
+        case off
+    }
+
+    /// One entry of `jobs`: a state machine that is expected to start on a schedule.
+    public struct Job: Sendable, Equatable {
+        /// `name`: what the digest calls it (default: the state machine's name).
+        public var name: String
+        /// `state_machine`: a name in the region or a full ARN.
+        public var stateMachine: StateMachineReference
+        /// `schedule`: an expression, or `auto` to read it from AWS at check time.
+        public var schedule: JobSchedule
+        /// `timezone`: overrides the top-level timezone for this job.
+        public var timeZone: TimeZone?
+        /// `start_within`: grace for the start, in seconds. Default 15 minutes.
+        public var startWithin: TimeInterval
+        /// `max_duration`: longer runs are a problem; `nil` means no limit.
+        public var maxDuration: TimeInterval?
+
+        /// The default `start_within`, 15 minutes.
+        public static let defaultStartWithin: TimeInterval = 15 * 60
+
+        /// Creates a job with the documented defaults.
+        public init(
+            name: String,
+            stateMachine: StateMachineReference,
+            schedule: JobSchedule,
+            timeZone: TimeZone? = nil,
+            startWithin: TimeInterval = Job.defaultStartWithin,
+            maxDuration: TimeInterval? = nil
+        ) {
+            self.name = name
+            self.stateMachine = stateMachine
+            self.schedule = schedule
+            self.timeZone = timeZone
+            self.startWithin = startWithin
+            self.maxDuration = maxDuration
+        }
+    }
+
+    /// `alarms`: alarms named exactly, and alarms whose names start with a prefix.
+    public struct AlarmSelection: Sendable, Equatable {
+        /// `alarms.names`.
+        public var names: [String]
+        /// `alarms.prefixes`.
+        public var prefixes: [String]
+
+        /// Creates a selection; both lists default to empty.
+        public init(names: [String] = [], prefixes: [String] = []) {
+            self.names = names
+            self.prefixes = prefixes
+        }
+
+        /// True when no alarm is selected.
+        public var isEmpty: Bool { names.isEmpty && prefixes.isEmpty }
+
+        /// Whether the alarm called `alarmName` is selected.
+        public func includes(alarmName: String) -> Bool {
+            names.contains(alarmName) || prefixes.contains { alarmName.hasPrefix($0) }
+        }
+    }
+}
+
+/// A job's `schedule`.
+public enum JobSchedule: Sendable, Equatable {
+    /// An expression written in the configuration.
+    case expression(Schedule)
+    /// `auto`: read from the EventBridge rules and Scheduler schedules that start the machine.
+    case auto
+}
+
+/// A job's `state_machine`: a name in the configured region, or a full ARN.
+public enum StateMachineReference: Sendable, Equatable {
+    /// A state machine name, looked up in the region.
+    case name(String)
+    /// `arn:aws:states:REGION:ACCOUNT:stateMachine:NAME`.
+    case arn(String)
+
+    /// The state machine's name (the last part of an ARN).
+    public var name: String {
+        switch self {
+        case .name(let name): return name
+        case .arn(let arn): return String(arn.split(separator: ":", omittingEmptySubsequences: false).last ?? "")
+        }
+    }
+
+    /// The region named in an ARN; `nil` for a plain name.
+    public var region: String? {
+        guard case .arn(let arn) = self else { return nil }
+        return arnField(arn, 3)
+    }
+
+    /// The name or ARN exactly as written.
+    public var text: String {
+        switch self {
+        case .name(let name): return name
+        case .arn(let arn): return arn
+        }
+    }
+}
+
+/// `notify`: when a digest is delivered and where to.
+public struct NotifySettings: Sendable, Equatable {
+    /// `notify.when`.
+    public var when: Condition
+    /// `notify.heartbeat_url`: fetched after each run, with `/fail` appended on exit 2 or 3.
+    public var heartbeatURL: Secret?
+    /// `notify.slack`.
+    public var slack: SlackTarget?
+    /// `notify.sns`.
+    public var sns: SNSTarget?
+
+    /// Creates settings; by default only problems are delivered, nowhere.
+    public init(when: Condition = .problems, heartbeatURL: Secret? = nil, slack: SlackTarget? = nil, sns: SNSTarget? = nil) {
+        self.when = when
+        self.heartbeatURL = heartbeatURL
+        self.slack = slack
+        self.sns = sns
+    }
+
+    /// `notify.when: problems | always`.
+    public enum Condition: String, Sendable, Equatable, CaseIterable {
+        /// Deliver only when something is wrong (the default).
+        case problems
+        /// Deliver every digest, also an all-clear one.
+        case always
+    }
+}
+
+/// `notify.slack`: an incoming webhook, or a bot token posting to a channel.
+public enum SlackTarget: Sendable, Equatable {
+    /// `webhook_url`.
+    case webhook(Secret)
+    /// `token` and `channel`, posted with chat.postMessage.
+    case bot(token: Secret, channel: String)
+}
+
+/// `notify.sns`: a topic and the message format published to it.
+public struct SNSTarget: Sendable, Equatable {
+    /// `topic_arn`.
+    public var topicArn: String
+    /// `format`.
+    public var format: Format
+
+    /// Creates a target; the format defaults to text.
+    public init(topicArn: String, format: Format = .text) {
+        self.topicArn = topicArn
+        self.format = format
+    }
+
+    /// The region named in the topic ARN.
+    public var region: String? {
+        arnField(topicArn, 3)
+    }
+
+    /// `notify.sns.format: text | chatbot`.
+    public enum Format: String, Sendable, Equatable, CaseIterable {
+        /// A one-line Subject and the digest as the message.
+        case text
+        /// AWS Chatbot custom notification JSON.
+        case chatbot
+    }
+}
+
+/// The colon-separated field at `index` of an ARN, when it is there and not empty.
+func arnField(_ arn: String, _ index: Int) -> String? {
+    let fields = arn.split(separator: ":", omittingEmptySubsequences: false)
+    guard fields.indices.contains(index), !fields[index].isEmpty else { return nil }
+    return String(fields[index])
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+@testable import BatchwatchConfig
+
+@Suite struct ValidationSummaryTests {
+    /// Saturday 2026-11-21 21:00 in Tokyo.
+    static let now = ISO8601DateFormatter().date(from: "2026-11-21T12:00:00Z")!
+
+    @Test func rendersJobsWithTheirNextStartsAndMaskedTargets() throws {
+        let config = try Fixtures.parse("""
+            timezone: Asia/Tokyo
+            jobs:
+              - name: nightly-etl
+                state_machine: nightly-etl
+                schedule: "cron(0 2 * * ? *)"
+                start_within: 30m
+                max_duration: 2h
+              - name: hourly-utc
+                state_machine: arn:aws:states:us-east-1:012345678901:stateMachine:hourly
+                schedule: "5 * * * *"
+                timezone: UTC
+              - name: weekly-report
+                state_machine: weekly-report
+                schedule: auto
+            ignore:
+              - job: "sandbox-*"
+                error: States.Timeout
+            notify:
+              heartbeat_url: https://hc-ping.com/1234abcd-5678
+              slack:
+                token: xoxb-1234-secret
+                channel: "#batch-alerts"
+              sns:
+                topic_arn: arn:aws:sns:ap-northeast-1:123456789012:batch-alerts
+            """)
+        let expected = """
+            test.yml: timezone Asia/Tokyo, region from AWS_REGION, AWS_DEFAULT_REGION or the profile, 3 jobs
+              include_unscheduled: true  concurrency: 8  metrics: auto  state_dir: (default)
+
+            Jobs
+              nightly-etl
+                state machine  nightly-etl
+                schedule       cron(0 2 * * ? *)
+                start within   30m
+                max duration   2h
+                next starts    2026-11-22 02:00 (Asia/Tokyo)
+                               2026-11-23 02:00 (Asia/Tokyo)
+                               2026-11-24 02:00 (Asia/Tokyo)
+              hourly-utc
+                state machine  arn:aws:states:us-east-1:012345678901:stateMachine:hourly
+                schedule       5 * * * *
+                timezone       UTC
+                start within   15m
+                max duration   none
+                next starts    2026-11-21 12:05 (UTC)
+                               2026-11-21 13:05 (UTC)
+                               2026-11-21 14:05 (UTC)
+              weekly-report
+                state machine  weekly-report
+                schedule       auto (read from EventBridge rules and Scheduler schedules at check time)
+                start within   15m
+                max duration   none
+
+            Alarms
+              (none)
+
+            Ignore
+              job=sandbox-* error=States.Timeout
+
+            Notify (when: problems)
+              slack      #batch-alerts with token xoxb-…
+              sns        arn:aws:sns:ap-northeast-1:123456789012:batch-alerts (text)
+              heartbeat  https://hc-ping.com/12…
+
+            """
+        #expect(ValidationSummary.render(config, now: Self.now) == expected)
+    }
+
+    @Test func rendersTheExampleFileWithoutItsSecret() throws {
+        let config = try ConfigurationLoader.load(
+            path: Fixtures.examplePath,
+            environment: ["SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T0AAAA/B0BBBB/secretpart"])
+        let summary = ValidationSummary.render(config, now: Self.now)
+        #expect(summary.hasPrefix("\(Fixtures.examplePath): timezone Asia/Tokyo, region ap-northeast-1, 5 jobs\n"))
+        #expect(summary.contains("""
+                next starts    2026-11-30 06:30 (Asia/Tokyo)
+                               2026-12-31 06:30 (Asia/Tokyo)
+                               2027-01-29 06:30 (Asia/Tokyo)
+            """))
+        #expect(summary.contains("  slack      webhook https://hooks.slack.com/services/T0…/…\n"))
+        #expect(summary.contains("  names     etl-errors\n  prefixes  batch-\n"))
+        #expect(!summary.contains("secretpart"))
+    }
+
+    @Test func saysWhenAScheduleHasNoFutureStart() throws {
+        let config = try Fixtures.parse("jobs:\n  - state_machine: once\n    schedule: \"cron(0 0 1 1 ? 2020)\"\n")
+        #expect(ValidationSummary.render(config, now: Self.now).contains(
+            "    next starts    none (the schedule has no start after 2026-11-21 12:00 (UTC))\n"))
+    }
+}
