@@ -53,16 +53,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Loopback HTTP servers and other helpers shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         .testTarget(name: "ScheduleTests", dependencies: ["Schedules"]),
         .testTarget(name: "ConfigTests", dependencies: ["BatchwatchConfig"]),
-        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient"]),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TestSupport"]),
         .testTarget(name: "CheckTests", dependencies: ["BatchwatchCheck"]),
-        .testTarget(name: "DeliveryTests", dependencies: ["BatchwatchDelivery"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["BatchwatchDelivery", "TestSupport"]),
         // Real calls against the local AWS test bed (moto), started by scripts/test.
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["AWSClient", "BatchwatchCheck", "BatchwatchDelivery", "BatchwatchConfig"]
+            dependencies: ["AWSClient", "BatchwatchCheck", "BatchwatchDelivery", "BatchwatchConfig", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,202 @@
+import Foundation
+import Logging
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// One AWS operation ready to be signed and sent.
+struct AWSCall: Sendable {
+    let service: AWSService
+    let operation: String
+    let method: String
+    let url: URL
+    let headers: HTTPHeaders
+    let body: Data
+}
+
+/// What an error response says, read per protocol.
+struct ErrorDetails: Sendable, Equatable {
+    var code: String?
+    var message: String?
+    var requestId: String?
+}
+
+extension AWSClient {
+    /// Sends `call` until it succeeds, fails for good, runs out of attempts or reaches the deadline.
+    /// Each attempt is signed anew at the skew-corrected time.
+    func send(_ call: AWSCall) async throws -> HTTPResponse {
+        var retriesDone = 0
+        var attempt = 0
+        var skewCorrected = false
+        while true {
+            attempt += 1
+            let timeout = try attemptTimeout(call, attempt: attempt)
+            let credentials = try await credentialProvider?.credentials()
+            let request = await signedRequest(call, credentials: credentials)
+            let failure: AWSError
+            let retryAfter: Double?
+            switch try await attemptOnce(call, request, timeout: timeout, credentials: credentials, skewCorrected: skewCorrected) {
+            case .success(let response):
+                return response
+            case .skewCorrected:
+                skewCorrected = true
+                continue
+            case .failed(let error, let retryable, let after):
+                guard retryable else { throw error }
+                failure = error
+                retryAfter = after
+            }
+            guard attempt < retryPolicy.maxAttempts else { throw failure }
+            let delay = retryPolicy.delay(beforeRetry: retriesDone, random: random(), retryAfter: retryAfter)
+            if let deadline, clock.now().addingTimeInterval(delay) >= deadline {
+                throw deadlineError(call, attempts: attempt, last: failure)
+            }
+            logger.info(
+                "retrying after \(failure.code ?? failure.kind.rawValue) in \(String(format: "%.2f", delay)) s",
+                metadata: [
+                    "operation": "\(call.service.signingName):\(call.operation)",
+                    "attempt": "\(attempt + 1)/\(retryPolicy.maxAttempts)",
+                ])
+            try await clock.sleep(seconds: delay)
+            retriesDone += 1
+        }
+    }
+
+    private enum AttemptOutcome {
+        case success(HTTPResponse)
+        /// The server's clock differs from ours; the offset is stored, try again at once.
+        case skewCorrected
+        case failed(AWSError, retryable: Bool, retryAfter: Double?)
+    }
+
+    /// Sends one signed attempt and classifies what came back.
+    private func attemptOnce(
+        _ call: AWSCall, _ request: HTTPRequest, timeout: Double, credentials: AWSCredentials?, skewCorrected: Bool
+    ) async throws -> AttemptOutcome {
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(request, timeout: timeout)
+        } catch let error as URLError {
+            if Task.isCancelled { throw CancellationError() }
+            logger.warning(
+                "network error: \(error.localizedDescription)",
+                metadata: ["operation": "\(call.service.signingName):\(call.operation)", "url-error": "\(error.code.rawValue)"])
+            return .failed(transportError(call, error), retryable: true, retryAfter: nil)
+        }
+        if response.isSuccess { return .success(response) }
+        let details = Self.errorDetails(call.service.wireProtocol, response)
+        let failure = redacted(awsError(call, response: response, details: details), credentials)
+        if !skewCorrected, Self.isSkewError(code: details.code, message: details.message),
+           let serverDate = response.headers["Date"].flatMap(Self.parseHTTPDate)
+        {
+            let offset = serverDate.timeIntervalSince(clock.now())
+            await clockOffset.set(offset)
+            logger.warning(
+                "clock skew: correcting by \(Int(offset.rounded())) s and retrying",
+                metadata: ["operation": "\(call.service.signingName):\(call.operation)", "code": "\(details.code ?? "")"])
+            return .skewCorrected
+        }
+        return .failed(
+            failure, retryable: retryPolicy.isRetryable(status: response.status, code: details.code),
+            retryAfter: response.headers["Retry-After"].flatMap { retryAfterSeconds($0) })
+    }
+
+    /// The timeout for the next attempt: the per-request timeout, shortened to the deadline.
+    private func attemptTimeout(_ call: AWSCall, attempt: Int) throws -> Double {
+        guard let deadline else { return retryPolicy.requestTimeout }
+        let remaining = deadline.timeIntervalSince(clock.now())
+        guard remaining > 0 else {
+            throw AWSError(
+                kind: .deadlineExceeded, message: "no time left for attempt \(attempt)",
+                service: call.service.signingName, operation: call.operation)
+        }
+        return min(retryPolicy.requestTimeout, remaining)
+    }
+
+    /// `call` with `X-Amz-Date`, `Authorization` and any session token, signed at the corrected time.
+    private func signedRequest(_ call: AWSCall, credentials: AWSCredentials?) async -> HTTPRequest {
+        var request = HTTPRequest(method: call.method, url: call.url, headers: call.headers, body: call.body)
+        guard let credentials else { return request }
+        let date = clock.now().addingTimeInterval(await clockOffset.seconds)
+        let signer = SigV4Signer(credentials: credentials, region: region, service: call.service.signingName)
+        let headers = signer.signedHeaders(
+            method: call.method, url: call.url,
+            headers: call.headers.fields.map { SigV4Request.Header($0.name, $0.value) },
+            body: call.body, date: date)
+        request.headers = HTTPHeaders(headers.map { HTTPHeader(name: $0.name, value: $0.value) })
+        return request
+    }
+
+    private func awsError(_ call: AWSCall, response: HTTPResponse, details: ErrorDetails) -> AWSError {
+        let requestId = details.requestId ?? response.headers["x-amzn-RequestId"] ?? response.headers["x-amz-request-id"]
+        let message = details.message.flatMap { $0.isEmpty ? nil : $0 }
+            ?? Self.statusMessage(response)
+        return AWSError(
+            kind: AWSError.kind(code: details.code, status: response.status), code: details.code, message: message,
+            status: response.status, requestId: requestId, service: call.service.signingName, operation: call.operation)
+    }
+
+    private func transportError(_ call: AWSCall, _ error: URLError) -> AWSError {
+        AWSError(
+            kind: error.code == .timedOut ? .timeout : .transport,
+            message: "\(error.localizedDescription) (\(call.url.host ?? call.url.absoluteString))",
+            service: call.service.signingName, operation: call.operation)
+    }
+
+    private func deadlineError(_ call: AWSCall, attempts: Int, last: AWSError) -> AWSError {
+        var error = last
+        error.kind = .deadlineExceeded
+        error.message = "gave up after \(attempts) attempt(s); last error: " + (last.code.map { "\($0): " } ?? "") + last.message
+        error.code = nil
+        return error
+    }
+
+    /// Removes the secret key and session token from an error's text, should a server echo them.
+    private func redacted(_ error: AWSError, _ credentials: AWSCredentials?) -> AWSError {
+        guard let credentials else { return error }
+        var error = error
+        for secret in [credentials.secretAccessKey, credentials.sessionToken].compactMap({ $0 }) where !secret.isEmpty {
+            error.message = error.message.replacingOccurrences(of: secret, with: "****")
+        }
+        return error
+    }
+
+    /// A message for an error response whose body says nothing readable (HTML, empty).
+    static func statusMessage(_ response: HTTPResponse) -> String {
+        let reason = HTTPURLResponse.localizedString(forStatusCode: response.status)
+        let text = response.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return "HTTP \(response.status) \(reason) with an empty body" }
+        let kind = text.hasPrefix("<") ? "an HTML or XML" : "a non-AWS"
+        let flattened = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return "HTTP \(response.status) \(reason) with \(kind) body: \(flattened.prefix(200))"
+    }
+
+    /// Whether an error says the request's time is off: always for the skew codes, and for
+    /// signature errors whose message talks about time.
+    static func isSkewError(code: String?, message: String?) -> Bool {
+        guard let code else { return false }
+        if ["RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture"].contains(code) { return true }
+        guard ["InvalidSignatureException", "SignatureDoesNotMatch"].contains(code), let message else { return false }
+        let lowered = message.lowercased()
+        return ["skew", "expired", "time", "date"].contains { lowered.contains($0) }
+    }
+
+    /// Seconds from a `Retry-After` value: a number of seconds or an HTTP date.
+    private func retryAfterSeconds(_ value: String) -> Double? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Double(trimmed) { return max(0, seconds) }
+        return Self.parseHTTPDate(trimmed).map { max(0, $0.timeIntervalSince(clock.now())) }
+    }
+
+    /// Parses an RFC 7231 date such as `Tue, 15 Nov 1994 08:12:31 GMT`.
+    static func parseHTTPDate(_ value: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(secondsFromGMT: 0)
+        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: value.trimmingCharacters(in: .whitespaces)) { return date }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Logging
+@_exported import SigV4
+
+/// Calls AWS services: signs each attempt, retries as the SDKs' standard mode does, corrects
+/// clock skew and keeps within one deadline for the whole run.
+///
+/// Copies share the clock-skew correction. The wire protocols are in `json`, `query` and `restJSON`.
+public struct AWSClient: Sendable {
+    public let region: String
+    /// `nil` sends requests unsigned (STS AssumeRoleWithWebIdentity).
+    public let credentialProvider: (any CredentialProvider)?
+    public let transport: any HTTPTransport
+    public let endpoints: EndpointResolver
+    public let clock: any WallClock
+    public let retryPolicy: RetryPolicy
+    /// No attempt starts and no backoff sleeps past this instant.
+    public let deadline: Date?
+    public let logger: Logger
+    let random: @Sendable () -> Double
+    let clockOffset: ClockOffset
+
+    /// Creates a client from its parts. `random` returns a uniform number in `0...1` for backoff jitter.
+    public init(
+        region: String,
+        credentialProvider: (any CredentialProvider)?,
+        transport: any HTTPTransport,
+        endpoints: EndpointResolver,
+        clock: any WallClock = SystemWallClock(),
+        retryPolicy: RetryPolicy = .standard,
+        deadline: Date? = nil,
+        logger: Logger,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
+    ) {
+        self.region = region
+        self.credentialProvider = credentialProvider
+        self.transport = transport
+        self.endpoints = endpoints
+        self.clock = clock
+        self.retryPolicy = retryPolicy
+        self.deadline = deadline
+        self.logger = logger
+        self.random = random
+        self.clockOffset = ClockOffset()
+    }
+
+    private init(copying other: AWSClient, credentialProvider: (any CredentialProvider)?, region: String) {
+        self.region = region
+        self.credentialProvider = credentialProvider
+        self.transport = other.transport
+        self.endpoints = other.endpoints
+        self.clock = other.clock
+        self.retryPolicy = other.retryPolicy
+        self.deadline = other.deadline
+        self.logger = other.logger
+        self.random = other.random
+        self.clockOffset = other.clockOffset
+    }
+
+    /// The same client signing with `provider` (`nil`: unsigned), optionally in another region.
+    public func with(credentialProvider provider: (any CredentialProvider)?, region: String? = nil) -> AWSClient {
+        AWSClient(copying: self, credentialProvider: provider, region: region ?? self.region)
+    }
+
+    /// The seconds added to the local clock to get the servers' time (0 until a skew was seen).
+    public func clockSkew() async -> Double {
+        await clockOffset.seconds
+    }
+}
+
+/// The offset between the servers' clock and ours, learned from a skew error.
+actor ClockOffset {
+    private(set) var seconds: Double = 0
+
+    func set(_ seconds: Double) {
+        self.seconds = seconds
+    }
+}
