@@ -1,0 +1,129 @@
+"""Injected failures: a seeded rate of 5xx and throttling answers, decided per request.
+
+The WSGI layer asks `FaultInjector.decide(api)` before moto sees a request. The decision is
+a pure function of (seed, api, how many calls of that api came before), so a test gets the
+same faults on the same calls however its requests interleave across APIs.
+
+Kinds:
+- `500`: InternalFailure, HTTP 500 (receiver fault)
+- `503`: ServiceUnavailable, HTTP 503 (receiver fault)
+- `throttle`: ThrottlingException (JSON protocols) / Throttling (Query), HTTP 400
+- `html503`: a proxy's HTML 503, not an AWS body at all
+
+The first three are serialized by moto (see `patches/fault_responses.py`); `html503` is
+answered by the WSGI layer itself, as a load balancer in front of AWS would.
+
+Room for later (issue 7): per-API token-bucket quotas and a fixed latency belong here too,
+as another decision made before moto is called (a bucket per api refilled at its rate;
+an empty bucket answers `throttle`; latency is a sleep before forwarding).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+KINDS = ("500", "503", "throttle", "html503")
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injected failure: its kind and the error code and status it answers with."""
+
+    kind: str
+
+    def code(self, json_protocol: bool) -> str:
+        if self.kind == "throttle":
+            return "ThrottlingException" if json_protocol else "Throttling"
+        return {"500": "InternalFailure", "503": "ServiceUnavailable"}[self.kind]
+
+    @property
+    def status(self) -> int:
+        return {"500": 500, "503": 503, "throttle": 400, "html503": 503}[self.kind]
+
+    @property
+    def message(self) -> str:
+        return {
+            "500": "We encountered an internal error. Please try again.",
+            "503": "Service is unavailable. Please try again later.",
+            "throttle": "Rate exceeded",
+            "html503": "Service Unavailable",
+        }[self.kind]
+
+    @property
+    def sender_fault(self) -> bool:
+        return self.kind == "throttle"
+
+
+@dataclass
+class FaultPlan:
+    """What to inject: a rate in [0, 1], the kinds to draw from, a seed, optional API filter."""
+
+    rate: float = 0.0
+    kinds: tuple[str, ...] = ("500", "503", "throttle")
+    seed: int = 0
+    apis: frozenset[str] | None = None
+
+    @staticmethod
+    def from_json(body: dict) -> "FaultPlan":
+        rate = float(body.get("rate", 0))
+        if not 0 <= rate <= 1:
+            raise ValueError("rate must be between 0 and 1")
+        kinds = tuple(body.get("kinds") or ("500", "503", "throttle"))
+        unknown = [k for k in kinds if k not in KINDS]
+        if unknown:
+            raise ValueError(f"unknown fault kinds {unknown}; known: {list(KINDS)}")
+        apis = body.get("apis")
+        return FaultPlan(
+            rate=rate,
+            kinds=kinds,
+            seed=int(body.get("seed", 0)),
+            apis=frozenset(apis) if apis else None,
+        )
+
+
+@dataclass
+class FaultInjector:
+    """Decides, per request, whether to fail it; counts what it injected."""
+
+    plan: FaultPlan = field(default_factory=FaultPlan)
+    _seen: Counter = field(default_factory=Counter)
+    injected: Counter = field(default_factory=Counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def configure(self, plan: FaultPlan) -> None:
+        with self._lock:
+            self.plan = plan
+            self._seen.clear()
+            self.injected.clear()
+
+    def decide(self, api: str) -> Fault | None:
+        with self._lock:
+            plan = self.plan
+            if plan.rate <= 0 or (plan.apis is not None and api not in plan.apis):
+                return None
+            index = self._seen[api]
+            self._seen[api] += 1
+            draw = random.Random(f"{plan.seed}:{api}:{index}")
+            if draw.random() >= plan.rate:
+                return None
+            fault = Fault(draw.choice(plan.kinds))
+            self.injected[f"{api} {fault.kind}"] += 1
+            return fault
+
+
+_local = threading.local()
+
+
+def set_pending(fault: Fault | None) -> None:
+    """Hand a decided fault to the moto patch serving this thread's request."""
+    _local.fault = fault
+
+
+def take_pending() -> Fault | None:
+    """The fault decided for this thread's request, once."""
+    fault = getattr(_local, "fault", None)
+    _local.fault = None
+    return fault
