@@ -1,0 +1,228 @@
+import AWSClient
+import BatchwatchConfig
+import Foundation
+import Logging
+
+/// Runs a check: reads what ran and what fired in a window and compares it with the configuration.
+///
+/// It never gives a false all-clear: whatever could not be read becomes a `check_error` finding,
+/// and the rest of the check still completes.
+public struct Checker: Sendable {
+    /// The longest cause a finding keeps.
+    public static let causeLength = 300
+
+    let configuration: BatchwatchConfiguration
+    let stepFunctions: StepFunctionsReader
+    let alarms: AlarmReader
+    let region: String
+    let logger: Logger
+
+    public init(configuration: BatchwatchConfiguration, client: AWSClient, logger: Logger) {
+        self.configuration = configuration
+        self.stepFunctions = StepFunctionsReader(client: client)
+        self.alarms = AlarmReader(client: client)
+        self.region = client.region
+        self.logger = logger
+    }
+
+    /// A state machine to read, with the jobs that expect runs of it (none: unscheduled).
+    struct Target: Sendable {
+        var arn: String
+        var name: String
+        var isExpress: Bool
+        var jobs: [JobExpectation]
+    }
+
+    /// What reading one state machine gave.
+    struct MachineResult: Sendable {
+        var outcome = RunClassifier.Outcome()
+        var executionsRead = 0
+    }
+
+    /// Checks `window` as it stands at `now`.
+    public func run(window: CheckWindow, now: Date) async -> CheckReport {
+        var findings: [Finding] = []
+        var notes: [String] = []
+        var counts = CheckedCounts(jobs: configuration.jobs.count)
+
+        let (targets, planFindings, skipped) = await plan(window: window, now: now)
+        findings += planFindings
+        counts.skipped = skipped.count
+        notes += skipped.map { "\($0.name): skipped, an Express state machine (ListExecutions does not serve Express executions)" }
+
+        let classifier = RunClassifier(window: window, now: now)
+        let results = await concurrentMap(targets, limit: configuration.concurrency) { target in
+            await read(target, classifier: classifier, window: window)
+        }
+        counts.stateMachines = targets.count
+        for result in results {
+            findings += result.outcome.findings
+            notes += result.outcome.notes
+            counts.executions += result.executionsRead
+        }
+
+        findings = await addFailureDetails(to: findings, now: now)
+        if !configuration.alarms.isEmpty {
+            let (alarmFindings, alarmCount) = await alarmFindings(window: window, now: now)
+            findings += alarmFindings
+            counts.alarms = alarmCount
+        }
+
+        let kept = findings.filter { finding in
+            finding.kind == .checkError || !configuration.ignore.contains {
+                $0.matches(job: finding.job, error: finding.error, state: finding.state, cause: finding.cause)
+            }
+        }
+        counts.ignored = findings.count - kept.count
+        return CheckReport(window: window, findings: kept, checked: counts, notes: notes)
+    }
+
+    /// Which machines to read and what each job expects; jobs that cannot be resolved become findings.
+    private func plan(window: CheckWindow, now: Date) async -> (targets: [Target], findings: [Finding], skipped: [StateMachineSummary]) {
+        var findings: [Finding] = []
+        let needsListing = configuration.includeUnscheduled || configuration.jobs.contains {
+            if case .name = $0.stateMachine { return true } else { return false }
+        }
+        var listed: [StateMachineSummary]?
+        if needsListing {
+            do {
+                listed = try await stepFunctions.stateMachines()
+            } catch {
+                findings.append(Self.checkError(job: "state machines", at: now, error: error))
+            }
+        }
+
+        var targets: [Target] = []
+        func add(_ machine: StateMachineSummary, job: JobExpectation?) {
+            if let index = targets.firstIndex(where: { $0.arn == machine.stateMachineArn }) {
+                if let job { targets[index].jobs.append(job) }
+            } else {
+                targets.append(Target(arn: machine.stateMachineArn, name: machine.name, isExpress: machine.isExpress, jobs: job.map { [$0] } ?? []))
+            }
+        }
+        for job in configuration.jobs {
+            guard case .expression(let schedule) = job.schedule else {
+                findings.append(
+                    Finding(kind: .checkError, job: job.name, at: now, error: "UnsupportedSchedule", cause: "schedule: auto is not supported by this version; write the schedule out")
+                )
+                continue
+            }
+            let zone = configuration.timeZone(for: job)
+            let expectation = JobExpectation(
+                name: job.name,
+                occurrences: schedule.occurrences(from: window.from, to: window.to, in: zone),
+                nextOccurrence: schedule.nextOccurrences(after: window.to.addingTimeInterval(-0.001), count: 1, in: zone).first,
+                startWithin: job.startWithin, maxDuration: job.maxDuration
+            )
+            switch job.stateMachine {
+            case .arn(let arn):
+                let known = listed?.first { $0.stateMachineArn == arn }
+                add(known ?? StateMachineSummary(stateMachineArn: arn, name: job.stateMachine.name, type: "STANDARD"), job: expectation)
+            case .name(let name):
+                guard let listed else { continue }  // the listing error is already a finding
+                guard let machine = listed.first(where: { $0.name == name }) else {
+                    findings.append(
+                        Finding(kind: .checkError, job: job.name, at: now, error: "StateMachineDoesNotExist", cause: "no state machine named '\(name)' in \(region)")
+                    )
+                    continue
+                }
+                add(machine, job: expectation)
+            }
+        }
+        var skipped: [StateMachineSummary] = []
+        if configuration.includeUnscheduled, let listed {
+            for machine in listed where !targets.contains(where: { $0.arn == machine.stateMachineArn }) {
+                if machine.isExpress { skipped.append(machine) } else { add(machine, job: nil) }
+            }
+        }
+        return (targets, findings, skipped)
+    }
+
+    /// Lists one machine's executions back to the earliest instant that matters and classifies them.
+    private func read(
+        _ target: Target, classifier: RunClassifier, window: CheckWindow
+    ) async -> MachineResult {
+        var result = MachineResult()
+        let owners = target.jobs.isEmpty ? [target.name] : target.jobs.map(\.name)
+        if target.isExpress {
+            result.outcome.findings = owners.map {
+                Finding(kind: .checkError, job: $0, at: classifier.now, error: "ExpressStateMachine", cause: "\(target.name) is an Express state machine: ListExecutions cannot read its runs")
+            }
+            return result
+        }
+        let longest = target.jobs.compactMap(\.maxDuration).max() ?? 0
+        let notBefore = window.from.addingTimeInterval(-longest - RunClassifier.earlyStartTolerance)
+        do {
+            let executions = try await stepFunctions.executions(of: target.arn, notBefore: notBefore)
+            logger.debug("read \(executions.count) executions", metadata: ["stateMachine": "\(target.name)"])
+            result.executionsRead = executions.count
+            result.outcome = classifier.classify(executions: executions, jobs: target.jobs, machineName: target.name)
+        } catch {
+            result.outcome.findings = owners.map { Self.checkError(job: $0, at: classifier.now, error: error) }
+        }
+        return result
+    }
+
+    /// Reads the history of each failed, timed-out or aborted run for its failing state, error and cause.
+    private func addFailureDetails(to findings: [Finding], now: Date) async -> [Finding] {
+        let region = self.region
+        let detailed = await concurrentMap(findings, limit: configuration.concurrency) { finding -> [Finding] in
+            var finding = finding
+            finding.url = finding.executionArn.map { Self.consoleURL(executionArn: $0, region: region) }
+            guard [.failed, .timedOut, .aborted].contains(finding.kind), let arn = finding.executionArn else { return [finding] }
+            do {
+                let details = try await stepFunctions.failureDetails(of: arn)
+                finding.state = details.state
+                finding.error = details.error
+                finding.cause = details.cause.map { Digest.shorten($0, to: Self.causeLength) }
+                finding.at = details.stoppedAt ?? finding.at
+                if details.isMapRunFailure {
+                    finding.detail = "Map Run failed"
+                    if let mapRunArn = details.mapRunArn {
+                        let failedItems = try await stepFunctions.failedItemCount(ofMapRun: mapRunArn)
+                        finding.detail = "Map Run failed: \(failedItems) item\(failedItems == 1 ? "" : "s") failed"
+                    }
+                }
+                return [finding]
+            } catch {
+                return [finding, Self.checkError(job: finding.job, at: now, error: error)]
+            }
+        }
+        return detailed.flatMap { $0 }
+    }
+
+    /// Alarm transitions into ALARM inside the window, each saying whether it was back to OK by the end.
+    private func alarmFindings(window: CheckWindow, now: Date) async -> ([Finding], Int) {
+        do {
+            let names = try await alarms.alarmNames(names: configuration.alarms.names, prefixes: configuration.alarms.prefixes)
+            let selected = Set(names)
+            let transitions = try await alarms.transitions(from: window.from, to: window.to)
+                .filter { selected.contains($0.alarmName) && $0.timestamp >= window.from && $0.timestamp < window.to }
+            let local = LocalTime(zone: window.timeZone)
+            let findings = transitions.enumerated().compactMap { index, transition -> Finding? in
+                guard transition.newState == "ALARM" else { return nil }
+                let next = transitions[(index + 1)...].first { $0.alarmName == transition.alarmName && $0.newState != "ALARM" }
+                let detail = next.map { $0.newState == "OK" ? "back to OK at \(local.minute($0.timestamp))" : "\($0.newState) at \(local.minute($0.timestamp))" }
+                return Finding(
+                    kind: .alarm, job: transition.alarmName, at: transition.timestamp, cause: Digest.shorten(transition.reason, to: Self.causeLength),
+                    detail: detail ?? "still in ALARM at the end of the window"
+                )
+            }
+            return (findings, names.count)
+        } catch {
+            return ([Self.checkError(job: "alarms", at: now, error: error)], 0)
+        }
+    }
+
+    /// A `check_error` finding that names the job and the API that failed.
+    static func checkError(job: String, at: Date, error: any Error) -> Finding {
+        let awsError = error as? AWSError
+        return Finding(kind: .checkError, job: job, at: at, error: awsError?.code ?? awsError?.kind.rawValue ?? "Error", cause: "\(error)")
+    }
+
+    /// The Step Functions console page of an execution.
+    public static func consoleURL(executionArn: String, region: String) -> String {
+        let host = region.hasPrefix("cn-") ? "console.amazonaws.cn" : "console.aws.amazon.com"
+        return "https://\(host)/states/home?region=\(region)#/v2/executions/details/\(executionArn)"
+    }
+}

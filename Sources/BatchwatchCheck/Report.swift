@@ -1,0 +1,156 @@
+import Foundation
+
+/// What kind of problem a finding reports; the raw values are the `kind` strings of INTERFACE.md.
+public enum FindingKind: String, Sendable, Codable, CaseIterable {
+    case failed
+    case timedOut = "timed_out"
+    case aborted
+    case missing
+    case late
+    case runningLong = "running_long"
+    case alarm
+    case checkError = "check_error"
+
+    /// Lower is more serious: what a shortened digest shows first.
+    public var seriousness: Int {
+        switch self {
+        case .failed, .timedOut, .missing, .checkError: 0
+        case .aborted, .runningLong: 1
+        case .late, .alarm: 2
+        }
+    }
+
+    /// A short human label, as the digests print it ("timed out", "running long").
+    public var label: String {
+        switch self {
+        case .failed: "failed"
+        case .timedOut: "timed out"
+        case .aborted: "aborted"
+        case .missing: "missing"
+        case .late: "late"
+        case .runningLong: "running long"
+        case .alarm: "alarm"
+        case .checkError: "check error"
+        }
+    }
+}
+
+/// One problem found by a check. Fields that do not apply to its kind are `nil`.
+public struct Finding: Sendable, Equatable {
+    public var kind: FindingKind
+    /// The job name, the state machine name (unscheduled machines) or the alarm name.
+    public var job: String
+    /// When the problem happened (see INTERFACE.md for each kind).
+    public var at: Date
+    /// The expected start of the occurrence this finding is about.
+    public var expectedAt: Date?
+    public var executionArn: String?
+    public var error: String?
+    public var cause: String?
+    /// The failing state, or the Map state of a failed Map Run.
+    public var state: String?
+    /// The console deep link of the execution.
+    public var url: String?
+    /// A few words for the digests that the JSON document does not carry ("still running", "back to OK at 03:12").
+    public var detail: String?
+
+    public init(
+        kind: FindingKind, job: String, at: Date, expectedAt: Date? = nil, executionArn: String? = nil,
+        error: String? = nil, cause: String? = nil, state: String? = nil, url: String? = nil, detail: String? = nil
+    ) {
+        self.kind = kind
+        self.job = job
+        self.at = at
+        self.expectedAt = expectedAt
+        self.executionArn = executionArn
+        self.error = error
+        self.cause = cause
+        self.state = state
+        self.url = url
+        self.detail = detail
+    }
+}
+
+/// The span of time a check covers, and the timezone its times are shown in.
+public struct CheckWindow: Sendable, Equatable {
+    public var from: Date
+    public var to: Date
+    public var timeZone: TimeZone
+
+    public init(from: Date, to: Date, timeZone: TimeZone) {
+        self.from = from
+        self.to = to
+        self.timeZone = timeZone
+    }
+}
+
+/// The outcome of the check alone; delivery shows in `CheckReport.delivery` and the exit status.
+public enum CheckStatus: String, Sendable, Codable {
+    case ok, problems, incomplete
+}
+
+/// What a check looked at, for the `checked` object of the JSON document.
+public struct CheckedCounts: Sendable, Equatable {
+    public var jobs = 0
+    public var stateMachines = 0
+    public var executions = 0
+    public var alarms = 0
+    /// State machines that could not be read and that no job names (Express machines).
+    public var skipped = 0
+    /// Findings dropped by `ignore:` rules.
+    public var ignored = 0
+
+    public init(jobs: Int = 0, stateMachines: Int = 0, executions: Int = 0, alarms: Int = 0, skipped: Int = 0, ignored: Int = 0) {
+        self.jobs = jobs
+        self.stateMachines = stateMachines
+        self.executions = executions
+        self.alarms = alarms
+        self.skipped = skipped
+        self.ignored = ignored
+    }
+}
+
+/// Whether one delivery target accepted the digest.
+public struct DeliveryOutcome: Sendable, Equatable {
+    /// `slack` or `sns`.
+    public var target: String
+    public var ok: Bool
+
+    public init(target: String, ok: Bool) {
+        self.target = target
+        self.ok = ok
+    }
+}
+
+/// Everything one run of `batchwatch check` found, ready to render or deliver.
+public struct CheckReport: Sendable, Equatable {
+    public var window: CheckWindow
+    /// Findings in time order (then by job name).
+    public private(set) var findings: [Finding]
+    public var checked: CheckedCounts
+    /// Things the digest mentions that are not problems: recovered redrives, skipped machines,
+    /// a metrics fallback, disabled schedules.
+    public var notes: [String]
+    public var delivery: [DeliveryOutcome]
+
+    public init(window: CheckWindow, findings: [Finding], checked: CheckedCounts, notes: [String] = [], delivery: [DeliveryOutcome] = []) {
+        self.window = window
+        self.findings = findings.sorted { ($0.at, $0.job, $0.kind.rawValue) < ($1.at, $1.job, $1.kind.rawValue) }
+        self.checked = checked
+        self.notes = notes
+        self.delivery = delivery
+    }
+
+    /// `incomplete` when anything could not be checked, else `problems` when anything was found.
+    public var status: CheckStatus {
+        if findings.contains(where: { $0.kind == .checkError }) { return .incomplete }
+        return findings.isEmpty ? .ok : .problems
+    }
+
+    /// How many findings there are of each kind, in the order of `FindingKind.allCases`.
+    public var countsByKind: [(kind: FindingKind, count: Int)] {
+        FindingKind.allCases
+            .map { kind in (kind, findings.filter { $0.kind == kind }.count) }
+            .filter { $0.1 > 0 }
+    }
+}

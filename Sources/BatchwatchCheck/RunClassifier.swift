@@ -1,0 +1,118 @@
+import Foundation
+
+/// What one job expects of its state machine in a window: its occurrences and its limits.
+public struct JobExpectation: Sendable, Equatable {
+    public var name: String
+    /// Expected starts inside the window, ascending.
+    public var occurrences: [Date]
+    /// The first expected start at or after the window's end; it bounds the last occurrence's runs.
+    public var nextOccurrence: Date?
+    public var startWithin: TimeInterval
+    public var maxDuration: TimeInterval?
+
+    public init(name: String, occurrences: [Date], nextOccurrence: Date?, startWithin: TimeInterval, maxDuration: TimeInterval?) {
+        self.name = name
+        self.occurrences = occurrences
+        self.nextOccurrence = nextOccurrence
+        self.startWithin = startWithin
+        self.maxDuration = maxDuration
+    }
+
+    /// When an occurrence stops being pending: its start grace plus its longest allowed run.
+    func deadline(of occurrence: Date) -> Date {
+        occurrence.addingTimeInterval(startWithin + (maxDuration ?? 0))
+    }
+}
+
+/// Compares the executions of one state machine with what its jobs expect (INTERFACE.md rules).
+///
+/// Pure: the executions and "now" are given, so every rule is testable without AWS or a clock.
+public struct RunClassifier: Sendable {
+    /// A run may start this much before its expected time (clock drift, schedulers firing early).
+    public static let earlyStartTolerance: TimeInterval = 60
+
+    public let window: CheckWindow
+    public let now: Date
+
+    public init(window: CheckWindow, now: Date) {
+        self.window = window
+        self.now = now
+    }
+
+    /// The result of comparing one machine's executions with its jobs.
+    public struct Outcome: Sendable, Equatable {
+        /// Missing, late, running-long and failure findings; failures still lack their history details.
+        public var findings: [Finding] = []
+        /// Digest notes, such as runs redriven to success.
+        public var notes: [String] = []
+    }
+
+    /// Classifies `executions` (any order) of a machine that `jobs` name; with no jobs, the machine is
+    /// unscheduled and only its failures in the window are reported, under `machineName`.
+    public func classify(executions: [ExecutionRecord], jobs: [JobExpectation], machineName: String) -> Outcome {
+        let runs = executions.sorted { $0.startDate < $1.startDate }
+        var outcome = Outcome()
+        var owningJob: [String: String] = [:]  // execution ARN -> job whose in-window occurrence it ran for
+
+        for job in jobs {
+            for (index, occurrence) in job.occurrences.enumerated() {
+                let following = index + 1 < job.occurrences.count ? job.occurrences[index + 1] : job.nextOccurrence
+                let earliest = occurrence.addingTimeInterval(-Self.earlyStartTolerance)
+                let latest = following?.addingTimeInterval(-Self.earlyStartTolerance) ?? .distantFuture
+                let candidates = runs.filter { $0.startDate >= earliest && $0.startDate < latest }
+                for run in candidates where owningJob[run.executionArn] == nil {
+                    owningJob[run.executionArn] = job.name
+                }
+                if let run = candidates.first {
+                    if run.startDate > occurrence.addingTimeInterval(job.startWithin) {
+                        let delay = DurationText.describe(run.startDate.timeIntervalSince(occurrence))
+                        outcome.findings.append(
+                            Finding(
+                                kind: .late, job: job.name, at: run.startDate, expectedAt: occurrence, executionArn: run.executionArn,
+                                detail: "started \(delay) late, grace \(DurationText.describe(job.startWithin))"
+                            )
+                        )
+                    }
+                } else if job.deadline(of: occurrence) <= now {
+                    outcome.findings.append(
+                        Finding(kind: .missing, job: job.name, at: job.deadline(of: occurrence), expectedAt: occurrence, detail: "never started")
+                    )
+                }
+            }
+        }
+
+        var reportedLong = Set<String>()
+        for job in jobs {
+            guard let maxDuration = job.maxDuration else { continue }
+            for run in runs where !reportedLong.contains(run.executionArn) {
+                let limit = run.startDate.addingTimeInterval(maxDuration)
+                guard limit >= window.from, limit < window.to, limit <= now else { continue }
+                guard (run.stopDate ?? .distantFuture) > limit else { continue }
+                reportedLong.insert(run.executionArn)
+                outcome.findings.append(
+                    Finding(
+                        kind: .runningLong, job: owningJob[run.executionArn] ?? job.name, at: limit, executionArn: run.executionArn,
+                        detail: run.stopDate.map { "took \(DurationText.describe($0.timeIntervalSince(run.startDate))), limit \(DurationText.describe(maxDuration))" }
+                            ?? "still running after \(DurationText.describe(maxDuration))"
+                    )
+                )
+            }
+        }
+
+        let fallbackName = jobs.first?.name ?? machineName
+        for run in runs {
+            let owner = owningJob[run.executionArn]
+            let startedInWindow = run.startDate >= window.from && run.startDate < window.to
+            guard owner != nil || startedInWindow else { continue }
+            let job = owner ?? fallbackName
+            if let kind = run.status.failureKind {
+                outcome.findings.append(
+                    Finding(kind: kind, job: job, at: run.stopDate ?? run.startDate, executionArn: run.executionArn)
+                )
+            } else if run.status == .succeeded, let redrives = run.redriveCount, redrives > 0 {
+                outcome.notes.append("\(job): run \(run.name) failed and was redriven to success (\(redrives) redrive\(redrives == 1 ? "" : "s"))")
+            }
+        }
+        return outcome
+    }
+}

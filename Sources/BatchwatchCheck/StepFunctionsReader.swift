@@ -1,0 +1,172 @@
+import AWSClient
+import Foundation
+
+/// A state machine as ListStateMachines lists it.
+public struct StateMachineSummary: Sendable, Equatable, Codable {
+    public var stateMachineArn: String
+    public var name: String
+    /// `STANDARD` or `EXPRESS`.
+    public var type: String
+
+    public init(stateMachineArn: String, name: String, type: String) {
+        self.stateMachineArn = stateMachineArn
+        self.name = name
+        self.type = type
+    }
+
+    /// ListExecutions serves only Standard machines.
+    public var isExpress: Bool { type == "EXPRESS" }
+}
+
+/// Why an execution ended badly, read from its history.
+public struct FailureDetails: Sendable, Equatable {
+    /// The state that failed; for a Map Run failure, the Map state.
+    public var state: String?
+    public var error: String?
+    public var cause: String?
+    public var stoppedAt: Date?
+    /// Whether the execution failed because a Map Run failed.
+    public var isMapRunFailure = false
+    /// The ARN of that Map Run, whose failed items are counted separately.
+    public var mapRunArn: String?
+}
+
+/// The Step Functions calls a check makes, each as few times as the answer allows.
+public struct StepFunctionsReader: Sendable {
+    /// ListExecutions page size: the most AWS allows, so a day of runs is usually one call.
+    static let executionsPageSize = 1000
+    /// History events read per page, newest first: enough to reach the failing state.
+    static let historyPageSize = 25
+
+    let client: AWSClient
+
+    public init(client: AWSClient) {
+        self.client = client
+    }
+
+    /// Every state machine in the region (paginated ListStateMachines).
+    public func stateMachines() async throws -> [StateMachineSummary] {
+        struct Request: Encodable { var maxResults = 1000; var nextToken: String? }
+        struct Response: Decodable { var stateMachines: [StateMachineSummary]; var nextToken: String? }
+        var machines: [StateMachineSummary] = []
+        var token: String?
+        repeat {
+            let page: Response = try await client.json(.stepFunctions, target: "ListStateMachines", body: Request(nextToken: token))
+            machines += page.stateMachines
+            token = page.nextToken
+        } while token != nil
+        return machines
+    }
+
+    /// The executions of `stateMachineArn` that started at or after `notBefore`. ListExecutions
+    /// answers newest first, so paging stops at the first page that reaches back past `notBefore`.
+    public func executions(of stateMachineArn: String, notBefore: Date) async throws -> [ExecutionRecord] {
+        struct Request: Encodable { var stateMachineArn: String; var maxResults: Int; var nextToken: String? }
+        struct Response: Decodable { var executions: [ExecutionRecord]; var nextToken: String? }
+        var executions: [ExecutionRecord] = []
+        var token: String?
+        repeat {
+            let page: Response = try await client.json(
+                .stepFunctions, target: "ListExecutions",
+                body: Request(stateMachineArn: stateMachineArn, maxResults: Self.executionsPageSize, nextToken: token)
+            )
+            executions += page.executions.filter { $0.startDate >= notBefore }
+            let reachedBack = page.executions.contains { $0.startDate < notBefore }
+            token = reachedBack ? nil : page.nextToken
+        } while token != nil
+        return executions
+    }
+
+    /// The failing state, error, cause and stop time of an execution, from the newest end of its
+    /// history (GetExecutionHistory with `reverseOrder`); a second page only when the first does not
+    /// reach the state that failed.
+    public func failureDetails(of executionArn: String) async throws -> FailureDetails {
+        var details = FailureDetails()
+        var token: String?
+        var pages = 0
+        repeat {
+            let page: HistoryPage = try await client.json(
+                .stepFunctions, target: "GetExecutionHistory",
+                body: HistoryRequest(executionArn: executionArn, maxResults: Self.historyPageSize, reverseOrder: true, nextToken: token)
+            )
+            pages += 1
+            for event in page.events {
+                details.absorb(event)
+            }
+            token = details.state == nil ? page.nextToken : nil
+        } while token != nil && pages < 2
+        return details
+    }
+
+    /// How many items of a Map Run failed (DescribeMapRun), read only for Map Run failures.
+    public func failedItemCount(ofMapRun mapRunArn: String) async throws -> Int {
+        struct Request: Encodable { var mapRunArn: String }
+        struct Response: Decodable {
+            struct Counts: Decodable { var failed: Int }
+            var itemCounts: Counts
+        }
+        let response: Response = try await client.json(.stepFunctions, target: "DescribeMapRun", body: Request(mapRunArn: mapRunArn))
+        return response.itemCounts.failed
+    }
+}
+
+private struct HistoryRequest: Encodable {
+    var executionArn: String
+    var maxResults: Int
+    var reverseOrder: Bool
+    var nextToken: String?
+}
+
+private struct HistoryPage: Decodable {
+    var events: [HistoryEvent]
+    var nextToken: String?
+}
+
+/// The parts of a history event that say why an execution ended.
+struct HistoryEvent: Decodable {
+    struct ErrorDetails: Decodable {
+        var error: String?
+        var cause: String?
+    }
+
+    struct StateEntered: Decodable {
+        var name: String
+    }
+
+    struct MapRunStarted: Decodable {
+        var mapRunArn: String?
+    }
+
+    var type: String
+    var timestamp: Date
+    var stateEnteredEventDetails: StateEntered?
+    var executionFailedEventDetails: ErrorDetails?
+    var executionTimedOutEventDetails: ErrorDetails?
+    var executionAbortedEventDetails: ErrorDetails?
+    var mapRunFailedEventDetails: ErrorDetails?
+    var mapRunStartedEventDetails: MapRunStarted?
+}
+
+extension FailureDetails {
+    /// Takes what `event` tells, reading events newest first: the terminal event gives error, cause
+    /// and stop time; the newest state entered is the failing one.
+    mutating func absorb(_ event: HistoryEvent) {
+        switch event.type {
+        case "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted":
+            let terminal = event.executionFailedEventDetails ?? event.executionTimedOutEventDetails ?? event.executionAbortedEventDetails
+            stoppedAt = stoppedAt ?? event.timestamp
+            error = error ?? terminal?.error
+            cause = cause ?? terminal?.cause
+        case "MapRunFailed":
+            error = error ?? event.mapRunFailedEventDetails?.error
+            cause = cause ?? event.mapRunFailedEventDetails?.cause
+            isMapRunFailure = true
+        case "MapRunStarted":
+            if isMapRunFailure, mapRunArn == nil { mapRunArn = event.mapRunStartedEventDetails?.mapRunArn }
+        default:
+            if event.type.hasSuffix("StateEntered"), state == nil {
+                state = event.stateEnteredEventDetails?.name
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import AWSClient
+import ArgumentParser
+import BatchwatchCheck
+import BatchwatchConfig
+import Foundation
+import Logging
+
+/// `batchwatch check`: compare what ran with what was expected, print the digest, deliver it.
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a window of executions and alarms, print the digest and deliver it.",
+        discussion: "Exit status: 0 all clear, 1 problems found, 2 usage or configuration error, 3 incomplete or undelivered."
+    )
+
+    /// What stdout carries.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, markdown, slack, sns
+    }
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: "The calendar day YYYY-MM-DD in the configuration's timezone.")
+    var date: String?
+
+    @Option(help: "Window start, an ISO 8601 instant with offset (with --to).")
+    var from: String?
+
+    @Option(help: "Window end, an ISO 8601 instant with offset (with --from).")
+    var to: String?
+
+    @Option(help: "What to print: text, json, markdown, slack or sns (the payload that would be posted).")
+    var format: Format = .text
+
+    @Flag(help: "Check and print, but post nothing and record nothing.")
+    var dryRun = false
+
+    @Flag(help: "Post even if a target already accepted this window's digest.")
+    var force = false
+
+    @Option(help: "Take this instant as now (ISO 8601 with offset), for ad hoc runs and tests.")
+    var now: String?
+
+    @Option(help: .hidden)
+    var deadlineSeconds: Double = 900
+
+    func validate() throws {
+        if date != nil && (from != nil || to != nil) {
+            throw ValidationError("--date cannot be combined with --from/--to")
+        }
+        if (from == nil) != (to == nil) {
+            throw ValidationError("--from and --to go together")
+        }
+    }
+
+    var windowSelection: WindowSelection {
+        if let date { return .date(date) }
+        if let from, let to { return .range(from: from, to: to) }
+        return .lastDay
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = try options.load(environment: environment)
+        let logger = Logger(label: "batchwatch")
+        let startedAt = Date()
+        let instant: Date
+        let window: CheckWindow
+        let client: AWSClient
+        do {
+            instant = try now.map { try WindowSelection.instant($0, option: "--now") } ?? startedAt
+            window = try windowSelection.resolve(now: instant, timeZone: configuration.timeZone)
+            client = try AWSClient.make(
+                environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory(),
+                configRegion: configuration.region, deadline: startedAt.addingTimeInterval(deadlineSeconds), logger: logger
+            )
+        } catch {
+            printError("batchwatch: \(error)")
+            throw ExitCode(ExitStatus.usageOrConfiguration.rawValue)
+        }
+
+        let report = await Checker(configuration: configuration, client: client, logger: logger).run(window: window, now: instant)
+        print(render(report))
+        throw ExitCode(ExitStatus(report: report).rawValue)
+    }
+
+    func render(_ report: CheckReport) -> String {
+        switch format {
+        case .text: Digest(report: report).text()
+        case .markdown: Digest(report: report).markdown()
+        case .json: String(decoding: report.jsonDocument(), as: UTF8.self)
+        case .slack, .sns: Digest(report: report).text()
+        }
+    }
+}

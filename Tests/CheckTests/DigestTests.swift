@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+@testable import BatchwatchCheck
+
+/// The text and Markdown digests a person reads in ten seconds.
+struct DigestTests {
+    let tokyo = TimeZone(identifier: "Asia/Tokyo")!
+
+    func at(_ text: String) -> Date {
+        ISO8601DateFormatter().date(from: text)!
+    }
+
+    var day: CheckWindow {
+        CheckWindow(from: at("2026-11-20T00:00:00+09:00"), to: at("2026-11-21T00:00:00+09:00"), timeZone: tokyo)
+    }
+
+    var sample: CheckReport {
+        CheckReport(
+            window: day,
+            findings: [
+                Finding(kind: .alarm, job: "etl-errors", at: at("2026-11-20T03:05:00+09:00"), cause: "Threshold Crossed", detail: "back to OK at 03:20"),
+                Finding(
+                    kind: .failed, job: "nightly-etl", at: at("2026-11-20T02:14:09+09:00"), executionArn: "arn:x",
+                    error: "States.TaskFailed", cause: String(repeating: "x", count: 400), state: "LoadToRedshift",
+                    url: "https://console.aws.amazon.com/states/home?region=ap-northeast-1#/v2/executions/details/arn:x"
+                ),
+                Finding(kind: .missing, job: "billing", at: at("2026-11-21T01:15:00+09:00"), expectedAt: at("2026-11-20T23:00:00+09:00"), detail: "never started"),
+            ],
+            checked: CheckedCounts(jobs: 12, stateMachines: 40, executions: 311, alarms: 7),
+            notes: ["reports: run r1 failed and was redriven to success (1 redrive)"]
+        )
+    }
+
+    @Test func headlineCountsProblemsByKindAndNamesTheDay() {
+        #expect(Digest(report: sample).headline == "1 failed, 1 missing, 1 alarm — 2026-11-20 Asia/Tokyo")
+    }
+
+    @Test func textHasOneLinePerProblemInTimeOrder() {
+        let lines = Digest(report: sample).text().split(separator: "\n").map(String.init)
+        #expect(lines.count == 1 + 3 + 1 + 1)
+        #expect(lines[1].contains("nightly-etl") && lines[1].contains("02:14") && lines[1].contains("in LoadToRedshift · States.TaskFailed"))
+        #expect(lines[1].hasSuffix("…"))
+        #expect(lines[1].count < 260)
+        #expect(lines[2].contains("etl-errors") && lines[2].contains("back to OK at 03:20"))
+        #expect(lines[3].contains("11-21 01:15"), "a time after the window's day shows its date")
+        #expect(lines[4].contains("redriven"))
+    }
+
+    @Test func cleanDayIsOneLine() {
+        let clean = CheckReport(window: day, findings: [], checked: CheckedCounts(jobs: 3))
+        #expect(Digest(report: clean).text() == "All clear — 2026-11-20 Asia/Tokyo")
+    }
+
+    @Test func incompleteCheckSaysSo() {
+        let report = CheckReport(
+            window: day, findings: [Finding(kind: .checkError, job: "nightly-etl", at: day.to, error: "AccessDeniedException")],
+            checked: CheckedCounts()
+        )
+        #expect(Digest(report: report).headline.contains("INCOMPLETE"))
+        #expect(ExitStatus(report: report) == .incomplete)
+    }
+
+    @Test func arbitraryWindowShowsBothEnds() {
+        let window = CheckWindow(from: at("2026-11-20T08:30:00+09:00"), to: at("2026-11-21T08:30:00+09:00"), timeZone: tokyo)
+        let report = CheckReport(window: window, findings: [], checked: CheckedCounts())
+        #expect(Digest(report: report).windowLabel == "2026-11-20 08:30 – 2026-11-21 08:30 Asia/Tokyo")
+    }
+
+    @Test func markdownLinksTheExecution() {
+        let markdown = Digest(report: sample).markdown()
+        #expect(markdown.hasPrefix("**1 failed, 1 missing, 1 alarm — 2026-11-20 Asia/Tokyo**"))
+        #expect(markdown.contains("- **nightly-etl** failed at 02:14: in LoadToRedshift · States.TaskFailed"))
+        #expect(markdown.contains("([execution](https://console.aws.amazon.com/states/home?region=ap-northeast-1#/v2/executions/details/arn:x))"))
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+
+@testable import BatchwatchCheck
+
+/// Occurrence matching and classification, with times written out in full.
+struct RunClassifierTests {
+    let tokyo = TimeZone(identifier: "Asia/Tokyo")!
+
+    func at(_ text: String) -> Date {
+        ISO8601DateFormatter().date(from: text)!
+    }
+
+    func run(_ name: String, _ status: ExecutionStatus, start: String, stop: String? = nil, redrives: Int? = nil) -> ExecutionRecord {
+        ExecutionRecord(
+            executionArn: "arn:aws:states:ap-northeast-1:123456789012:execution:etl:\(name)", name: name, status: status,
+            startDate: at(start), stopDate: stop.map(at), redriveCount: redrives
+        )
+    }
+
+    var day: CheckWindow {
+        CheckWindow(from: at("2026-11-20T00:00:00+09:00"), to: at("2026-11-21T00:00:00+09:00"), timeZone: tokyo)
+    }
+
+    func nightly(maxDuration: TimeInterval? = 7200) -> JobExpectation {
+        JobExpectation(
+            name: "nightly-etl", occurrences: [at("2026-11-20T02:00:00+09:00")], nextOccurrence: at("2026-11-21T02:00:00+09:00"),
+            startWithin: 1800, maxDuration: maxDuration
+        )
+    }
+
+    @Test func onTimeSuccessIsFine() {
+        let classifier = RunClassifier(window: day, now: at("2026-11-21T08:30:00+09:00"))
+        let outcome = classifier.classify(
+            executions: [run("a", .succeeded, start: "2026-11-20T02:00:03+09:00", stop: "2026-11-20T02:40:00+09:00")],
+            jobs: [nightly()], machineName: "etl"
+        )
+        #expect(outcome.findings.isEmpty)
+    }
+
+    @Test func failedRunIsReportedAtItsStop() {
+        let classifier = RunClassifier(window: day, now: at("2026-11-21T08:30:00+09:00"))
+        let outcome = classifier.classify(
+            executions: [run("a", .failed, start: "2026-11-20T02:00:03+09:00", stop: "2026-11-20T02:14:09+09:00")],
+            jobs: [nightly()], machineName: "etl"
+        )
+        #expect(outcome.findings.map(\.kind) == [.failed])
+        #expect(outcome.findings.first?.at == at("2026-11-20T02:14:09+09:00"))
+        #expect(outcome.findings.first?.job == "nightly-etl")
+    }
+
+    @Test func missingIsReportedAtTheDeadlineOnlyOnceItHasPassed() {
+        let job = nightly()
+        let pending = RunClassifier(window: day, now: at("2026-11-20T04:29:00+09:00")).classify(executions: [], jobs: [job], machineName: "etl")
+        #expect(pending.findings.isEmpty)
+        let missed = RunClassifier(window: day, now: at("2026-11-20T04:30:00+09:00")).classify(executions: [], jobs: [job], machineName: "etl")
+        #expect(missed.findings.map(\.kind) == [.missing])
+        #expect(missed.findings.first?.at == at("2026-11-20T04:30:00+09:00"))
+        #expect(missed.findings.first?.expectedAt == at("2026-11-20T02:00:00+09:00"))
+    }
+
+    @Test func lateStartIsReportedAtTheRunsStart() {
+        let outcome = RunClassifier(window: day, now: at("2026-11-21T08:30:00+09:00")).classify(
+            executions: [run("a", .succeeded, start: "2026-11-20T02:45:00+09:00", stop: "2026-11-20T03:00:00+09:00")],
+            jobs: [nightly()], machineName: "etl"
+        )
+        #expect(outcome.findings.map(\.kind) == [.late])
+        #expect(outcome.findings.first?.at == at("2026-11-20T02:45:00+09:00"))
+        #expect(outcome.findings.first?.expectedAt == at("2026-11-20T02:00:00+09:00"))
+        #expect(outcome.findings.first?.detail == "started 45m late, grace 30m")
+    }
+
+    @Test func runForTheLastOccurrenceMayStartAfterMidnight() {
+        let job = JobExpectation(
+            name: "late-night", occurrences: [at("2026-11-20T23:50:00+09:00")], nextOccurrence: at("2026-11-21T23:50:00+09:00"),
+            startWithin: 900, maxDuration: nil
+        )
+        let outcome = RunClassifier(window: day, now: at("2026-11-21T08:30:00+09:00")).classify(
+            executions: [run("a", .failed, start: "2026-11-21T00:20:00+09:00", stop: "2026-11-21T00:30:00+09:00")],
+            jobs: [job], machineName: "etl"
+        )
+        #expect(outcome.findings.map(\.kind) == [.late, .failed])
+        #expect(outcome.findings.allSatisfy { $0.job == "late-night" })
+    }
+
+    @Test func runFromThePreviousEveningStillRunningIsRunningLongInThisWindow() {
+        let outcome = RunClassifier(window: day, now: at("2026-11-21T08:30:00+09:00")).classify(
+            executions: [
+                run("yesterday", .running, start: "2026-11-19T23:30:00+09:00"),
+                run("today", .succeeded, start: "2026-11-20T02:00:00+09:00", stop: "2026-11-20T03:00:00+09:00"),
+            ],
+            jobs: [nightly()], machineName: "etl"
+        )
+        #expect(outcome.findings.map(\.kind) == [.runningLong])
+        #expect(outcome.findings.first?.at == at("2026-11-20T01:30:00+09:00"))
+        #expect(outcome.findings.first?.detail == "still running after 2h")
+        #expect(outcome.findings.first?.executionArn?.hasSuffix(":yesterday") == true)
+    }
+
+    @Test func runningLongIsReportedInTheWindowThatHoldsTheLimit() {
+        let executions = [run("a", .running, start: "2026-11-20T23:00:00+09:00")]
+        let job = nightly()
+        let sameDay = RunClassifier(window: day, now: at("2026-11-21T08:30:00+09:00")).classify(executions: executions, jobs: [job], machineName: "etl")
+        #expect(!sameDay.findings.contains { $0.kind == .runningLong })
+        let nextDay = CheckWindow(from: day.to, to: day.to.addingTimeInterval(86400), timeZone: tokyo)
+        let later = RunClassifier(window: nextDay, now: at("2026-11-22T08:30:00+09:00")).classify(executions: executions, jobs: [job], machineName: "etl")
+        #expect(later.findings.filter { $0.kind == .runningLong }.map(\.at) == [at("2026-11-21T01:00:00+09:00")])
+    }
+
+    @Test func redrivenToSuccessIsANoteNotAFailure() {
+        let outcome = RunClassifier(window: day, now: at("2026-11-21T08:30:00+09:00")).classify(
+            executions: [run("a", .succeeded, start: "2026-11-20T02:00:00+09:00", stop: "2026-11-20T03:00:00+09:00", redrives: 1)],
+            jobs: [nightly()], machineName: "etl"
+        )
+        #expect(outcome.findings.isEmpty)
+        #expect(outcome.notes.count == 1)
+        #expect(outcome.notes.first?.contains("redriven") == true)
+    }
+
+    @Test func unscheduledMachineReportsOnlyFailuresStartedInTheWindow() {
+        let outcome = RunClassifier(window: day, now: at("2026-11-21T08:30:00+09:00")).classify(
+            executions: [
+                run("before", .failed, start: "2026-11-19T23:59:59+09:00", stop: "2026-11-20T00:10:00+09:00"),
+                run("inside", .timedOut, start: "2026-11-20T00:00:00+09:00", stop: "2026-11-20T01:00:00+09:00"),
+                run("after", .aborted, start: "2026-11-21T00:00:00+09:00", stop: "2026-11-21T00:05:00+09:00"),
+            ],
+            jobs: [], machineName: "adhoc-report"
+        )
+        #expect(outcome.findings.map(\.kind) == [.timedOut])
+        #expect(outcome.findings.first?.job == "adhoc-report")
+    }
+
+    @Test func jsonDocumentUsesTheWindowsTimezoneAndLeavesOutWhatDoesNotApply() throws {
+        let report = CheckReport(
+            window: day,
+            findings: [
+                Finding(
+                    kind: .missing, job: "nightly-etl", at: at("2026-11-20T04:30:00+09:00"), expectedAt: at("2026-11-20T02:00:00+09:00"),
+                    detail: "never started"
+                )
+            ],
+            checked: CheckedCounts(jobs: 1, stateMachines: 1, executions: 0, alarms: 0),
+            delivery: [DeliveryOutcome(target: "slack", ok: true)]
+        )
+        let object = try JSONSerialization.jsonObject(with: report.jsonDocument()) as! [String: Any]
+        #expect(object["status"] as? String == "problems")
+        let window = object["window"] as! [String: Any]
+        #expect(window["from"] as? String == "2026-11-20T00:00:00+09:00")
+        #expect(window["timezone"] as? String == "Asia/Tokyo")
+        let finding = (object["findings"] as! [[String: Any]])[0]
+        #expect(Set(finding.keys) == ["kind", "job", "at", "expected_at"])  // `detail` is for digests only
+        #expect(finding["at"] as? String == "2026-11-20T04:30:00+09:00")
+        #expect((object["checked"] as! [String: Any])["state_machines"] as? Int == 1)
+        #expect(ExitStatus(report: report) == .problems)
+    }
+}
