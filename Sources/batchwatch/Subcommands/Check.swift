@@ -2,6 +2,7 @@ import AWSClient
 import ArgumentParser
 import BatchwatchCheck
 import BatchwatchConfig
+import BatchwatchDelivery
 import Foundation
 import Logging
 
@@ -78,17 +79,29 @@ struct Check: AsyncParsableCommand {
             throw ExitCode(ExitStatus.usageOrConfiguration.rawValue)
         }
 
-        let report = await Checker(configuration: configuration, client: client, logger: logger).run(window: window, now: instant)
-        print(render(report))
-        throw ExitCode(ExitStatus(report: report).rawValue)
+        var report = await Checker(configuration: configuration, client: client, logger: logger).run(window: window, now: instant)
+        let deliverer = Deliverer(
+            settings: configuration.notify, stateDirectory: configuration.stateDirectory(environment: environment),
+            awsClient: client, logger: logger
+        )
+        if !dryRun {
+            report.delivery = await deliverer.deliver(report, force: force)
+        }
+        print(render(report, notify: configuration.notify))
+        let status = ExitStatus(report: report)
+        if !dryRun {
+            await deliverer.heartbeat(exitStatus: status)
+        }
+        throw ExitCode(status.rawValue)
     }
 
-    func render(_ report: CheckReport) -> String {
+    func render(_ report: CheckReport, notify: NotifySettings) -> String {
         switch format {
         case .text: Digest(report: report).text()
         case .markdown: Digest(report: report).markdown()
         case .json: String(decoding: report.jsonDocument(), as: UTF8.self)
-        case .slack, .sns: Digest(report: report).text()
+        case .slack: Deliverer.payload(for: report, format: .slack, settings: notify)
+        case .sns: Deliverer.payload(for: report, format: .sns, settings: notify)
         }
     }
 }

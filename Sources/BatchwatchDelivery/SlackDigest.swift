@@ -1,0 +1,117 @@
+import BatchwatchCheck
+import Foundation
+
+/// Renders a report as a Slack message within Slack's limits, from the same `Digest` as the
+/// text and Markdown formats.
+///
+/// A day with problems: a header, one section per problem (job, kind, local time, particulars,
+/// console link), the notes and a context line with the window, timezone and counts. When the
+/// problems do not all fit, the most serious are shown first and the rest counted. A clean day
+/// is one green line.
+struct SlackDigest {
+    static let maxBlocks = 50
+    static let maxHeader = 150
+    static let maxSectionText = 3000
+    /// Slack cuts a message's `text` after 40,000 characters; the fallback stays below.
+    static let maxFallback = 39_000
+
+    let digest: Digest
+
+    init(report: CheckReport) {
+        digest = Digest(report: report)
+    }
+
+    var report: CheckReport { digest.report }
+
+    /// The message to post.
+    func message() -> SlackMessage {
+        report.findings.isEmpty ? allClear() : problems()
+    }
+
+    /// "batchwatch: 3 problems on 2026-11-20", at most 150 characters.
+    var header: String {
+        let count = report.findings.count
+        let problems = count == 1 ? "1 problem" : "\(count) problems"
+        let when = report.window.isOneLocalDay ? "on \(report.window.firstLocalDay)" : "in \(digest.windowLabel)"
+        let incomplete = report.status == .incomplete ? " (check incomplete)" : ""
+        return Digest.shorten("batchwatch: \(problems) \(when)\(incomplete)", to: Self.maxHeader)
+    }
+
+    private func allClear() -> SlackMessage {
+        let line = "✅ batchwatch: \(digest.headline) · checked \(digest.checkedSummary)"
+        var blocks = [SlackBlock.section(TextLimits.slackEscaped(line, limit: Self.maxSectionText))]
+        if let notes = notesText() { blocks.append(.context(notes)) }
+        return SlackMessage(text: fallback(firstLine: line), blocks: blocks)
+    }
+
+    private func problems() -> SlackMessage {
+        let lines = digest.lines
+        let notes = notesText()
+        let fixedBlocks = 2 + (notes == nil ? 0 : 1)  // header and context line, notes
+        var shown = lines
+        var omitted = 0
+        if lines.count > Self.maxBlocks - fixedBlocks {
+            let room = Self.maxBlocks - fixedBlocks - 1  // one block says how many are left out
+            shown = lines.enumerated()
+                .sorted { ($0.element.kind.seriousness, $0.offset) < ($1.element.kind.seriousness, $1.offset) }
+                .prefix(room).map(\.element)
+            omitted = lines.count - shown.count
+        }
+        var blocks = [SlackBlock.header(header)]
+        blocks += shown.map { .section(section(for: $0)) }
+        if omitted > 0 {
+            let more = "…and \(omitted) more (\(lines.count) problems in all: \(countsByKind)). "
+                + "Run `batchwatch check` for the full list."
+            blocks.append(.context(TextLimits.slackEscaped(more, limit: Self.maxSectionText)))
+        }
+        if let notes { blocks.append(.context(notes)) }
+        blocks.append(.context(TextLimits.slackEscaped(contextLine, limit: Self.maxSectionText)))
+        return SlackMessage(text: fallback(firstLine: "batchwatch: \(digest.headline)"), blocks: blocks)
+    }
+
+    /// `*nightly-etl* · failed · 02:14`, the particulars, and the console link.
+    private func section(for line: DigestLine) -> String {
+        var text = "*\(TextLimits.slackEscaped(line.job, limit: 300))* · \(line.kind.label) · \(line.when)"
+        if !line.detail.isEmpty {
+            text += "\n" + TextLimits.slackEscaped(line.detail, limit: 2000)
+        }
+        if let url = line.url, url.count <= 600 {
+            let target = TextLimits.slackEscaped(url).replacingOccurrences(of: "|", with: "%7C")
+            text += "\n<\(target)|Open execution>"
+        }
+        return TextLimits.cut(text, to: Self.maxSectionText)
+    }
+
+    /// "1 failed, 2 missing".
+    private var countsByKind: String {
+        report.countsByKind.map { "\($0.count) \($0.kind.label)" }.joined(separator: ", ")
+    }
+
+    /// Window, timezone and counts.
+    private var contextLine: String {
+        "Window \(digest.windowLabel) · \(report.findings.count) problems: \(countsByKind) · checked \(digest.checkedSummary)"
+    }
+
+    private func notesText() -> String? {
+        guard !report.notes.isEmpty else { return nil }
+        let text = report.notes.map { "note: \($0)" }.joined(separator: "\n")
+        return TextLimits.slackEscaped(text, limit: Self.maxSectionText)
+    }
+
+    /// The complete plain digest after `firstLine`, escaped, cut by whole lines below Slack's limit.
+    private func fallback(firstLine: String) -> String {
+        let body = digest.text().split(separator: "\n", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        let lines = ([firstLine] + body).map(TextLimits.slackEscaped)
+        var kept: [String] = []
+        var used = 0
+        for (index, line) in lines.enumerated() {
+            if used + line.count + 1 > Self.maxFallback - 100 {
+                kept.append("…and \(lines.count - index) more lines")
+                break
+            }
+            kept.append(line)
+            used += line.count + 1
+        }
+        return kept.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Escaping and cutting of text for the places a digest is posted to.
+enum TextLimits {
+    /// `text` with Slack's mrkdwn control characters `&`, `<` and `>` escaped, so that user
+    /// text (job names, causes) cannot form links, mentions or broken markup.
+    static func slackEscaped(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    /// The longest start of `text` whose escaped form fits in `limit` characters, escaped, with an
+    /// ellipsis when cut. An escape sequence is never split.
+    static func slackEscaped(_ text: String, limit: Int) -> String {
+        let whole = slackEscaped(text)
+        guard whole.count > limit else { return whole }
+        var kept = ""
+        var used = 0
+        for character in text {
+            let piece = slackEscaped(String(character))
+            if used + piece.count > limit - 1 { break }
+            kept += piece
+            used += piece.count
+        }
+        return kept + "…"
+    }
+
+    /// `text` cut to at most `limit` characters, keeping line breaks, with an ellipsis when cut.
+    static func cut(_ text: String, to limit: Int) -> String {
+        guard text.count > limit else { return text }
+        return String(text.prefix(limit - 1)) + "…"
+    }
+
+    /// Whole lines of `lines`, in order, whose joined UTF-8 size stays within `maxBytes`
+    /// after `reserve` bytes; returns the kept lines and how many were left out.
+    static func lines(_ lines: [String], fittingIn maxBytes: Int, reserve: Int = 0) -> (kept: [String], omitted: Int) {
+        var kept: [String] = []
+        var used = reserve
+        for line in lines {
+            let size = line.utf8.count + 1
+            if used + size > maxBytes { break }
+            kept.append(line)
+            used += size
+        }
+        return (kept, lines.count - kept.count)
+    }
+
+    /// One line of printable ASCII: line breaks and control characters become spaces, dashes and
+    /// ellipses their ASCII forms, and any other non-ASCII character `?` (what SNS accepts in a Subject).
+    static func asciiLine(_ text: String) -> String {
+        var line = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\u{2013}", "\u{2014}": line += "-"
+            case "\u{2026}": line += "..."
+            case _ where scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}":
+                line += " "
+            case _ where scalar.isASCII: line.unicodeScalars.append(scalar)
+            default: line += "?"
+            }
+        }
+        return line.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+    }
+}

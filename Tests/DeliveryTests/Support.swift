@@ -1,0 +1,173 @@
+import AWSClient
+import BatchwatchCheck
+import BatchwatchConfig
+import Foundation
+import Logging
+
+@testable import BatchwatchDelivery
+@testable import TestSupport
+
+/// A clock that moves only when slept on, recording every wait.
+final class FakeClock: WallClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+    private var recordedSleeps: [Double] = []
+
+    init(_ start: Date = Date(timeIntervalSince1970: 1_763_650_000)) {  // 2026-11-20T14:46:40Z
+        current = start
+    }
+
+    func now() -> Date { lock.withLock { current } }
+
+    func sleep(seconds: Double) async throws {
+        lock.withLock {
+            recordedSleeps.append(seconds)
+            current = current.addingTimeInterval(seconds)
+        }
+    }
+
+    var sleeps: [Double] { lock.withLock { recordedSleeps } }
+}
+
+/// A transport that records requests and answers from a handler, without any network.
+final class FakeTransport: HTTPTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [HTTPRequest] = []
+    private let handler: @Sendable (HTTPRequest, Int) throws -> HTTPResponse
+
+    init(_ handler: @escaping @Sendable (HTTPRequest, Int) throws -> HTTPResponse) {
+        self.handler = handler
+    }
+
+    func send(_ request: HTTPRequest, timeout: TimeInterval) async throws -> HTTPResponse {
+        let index: Int = lock.withLock {
+            recorded.append(request)
+            return recorded.count - 1
+        }
+        return try handler(request, index)
+    }
+
+    var requests: [HTTPRequest] { lock.withLock { recorded } }
+}
+
+/// Every log line written through loggers made by `logger()`, level, message and metadata.
+final class LogRecorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [(level: Logger.Level, text: String)] = []
+
+    func logger() -> Logger {
+        Logger(label: "delivery-test") { _ in RecordingHandler(recorder: self) }
+    }
+
+    func append(_ level: Logger.Level, _ text: String) {
+        lock.withLock { recorded.append((level, text)) }
+    }
+
+    var lines: [(level: Logger.Level, text: String)] { lock.withLock { recorded } }
+    var text: String { lines.map(\.text).joined(separator: "\n") }
+
+    /// Whether a line at `level` or above contains `fragment`.
+    func contains(_ fragment: String, atLeast level: Logger.Level = .trace) -> Bool {
+        lines.contains { $0.level >= level && $0.text.contains(fragment) }
+    }
+
+    private struct RecordingHandler: LogHandler {
+        let recorder: LogRecorder
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let all = metadata.merging(event.metadata ?? [:]) { $1 }
+            let rendered = all.isEmpty ? "" : " " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            recorder.append(event.level, "\(event.message)\(rendered)")
+        }
+    }
+}
+
+/// Reports and settings the tests share.
+enum Fixture {
+    static let tokyo = TimeZone(identifier: "Asia/Tokyo")!
+
+    static func at(_ text: String) -> Date {
+        ISO8601DateFormatter().date(from: text)!
+    }
+
+    static let day = CheckWindow(from: at("2026-11-20T00:00:00+09:00"), to: at("2026-11-21T00:00:00+09:00"), timeZone: tokyo)
+    static let nextDay = CheckWindow(from: at("2026-11-21T00:00:00+09:00"), to: at("2026-11-22T00:00:00+09:00"), timeZone: tokyo)
+
+    static func failed(_ job: String, at time: Date = at("2026-11-20T02:14:09+09:00"), cause: String = "Load failed") -> Finding {
+        Finding(
+            kind: .failed, job: job, at: time, executionArn: "arn:aws:states:ap-northeast-1:123456789012:execution:\(job):r1",
+            error: "States.TaskFailed", cause: cause, state: "LoadToRedshift",
+            url: "https://console.aws.amazon.com/states/home?region=ap-northeast-1#/v2/executions/details/arn:aws:states:ap-northeast-1:123456789012:execution:\(job):r1")
+    }
+
+    /// Three problems on 2026-11-20 in Tokyo.
+    static func report(window: CheckWindow = day) -> CheckReport {
+        CheckReport(
+            window: window,
+            findings: [
+                failed("nightly-etl", at: window.from.addingTimeInterval(8049)),
+                Finding(kind: .missing, job: "billing", at: window.from.addingTimeInterval(3600 * 25), expectedAt: window.from.addingTimeInterval(3600 * 23), detail: "never started"),
+                Finding(kind: .alarm, job: "etl-errors", at: window.from.addingTimeInterval(3600 * 3), cause: "Threshold Crossed"),
+            ],
+            checked: CheckedCounts(jobs: 12, stateMachines: 40, executions: 311, alarms: 7))
+    }
+
+    static func clean(window: CheckWindow = day) -> CheckReport {
+        CheckReport(window: window, findings: [], checked: CheckedCounts(jobs: 12, stateMachines: 40, executions: 311, alarms: 7))
+    }
+
+    /// A fresh state directory, removed by the caller.
+    static func stateDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("delivery-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Every regular file under `directory`, relative path and contents.
+    static func files(under directory: URL) -> [(path: String, contents: String)] {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory.path) else { return [] }
+        var files: [(String, String)] = []
+        while let path = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            let full = directory.appendingPathComponent(path).path
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            files.append((path, String(decoding: FileManager.default.contents(atPath: full) ?? Data(), as: UTF8.self)))
+        }
+        return files.sorted { $0.0 < $1.0 }
+    }
+
+    static let credentials = AWSCredentials(
+        accessKeyId: "AKIDDELIVERYTEST", secretAccessKey: "deliverySecretKey/K7MDENG+bPxRfiCYzzzz", sessionToken: "deliverySessionTokenZZZ")
+
+    /// An AWS client over `transport` and `clock`, signing with `credentials`.
+    static func awsClient(transport: any HTTPTransport, clock: any WallClock, logger: Logger, maxAttempts: Int = 1) -> AWSClient {
+        AWSClient(
+            region: "us-east-1", credentialProvider: StaticCredentialProvider(credentials), transport: transport,
+            endpoints: EndpointResolver(environment: [:]), clock: clock, retryPolicy: RetryPolicy(maxAttempts: maxAttempts),
+            logger: logger, random: { 1 })
+    }
+
+    /// A deliverer with Slack's API on `receiver` and waits on `clock`.
+    static func deliverer(
+        _ settings: NotifySettings, state: URL?, clock: FakeClock, logs: LogRecorder, receiver: SlackReceiver? = nil,
+        transport: any HTTPTransport = URLSessionTransport.shared, awsClient: AWSClient? = nil,
+        retryPolicy: DeliveryRetryPolicy = DeliveryRetryPolicy(requestTimeout: 5)
+    ) -> Deliverer {
+        Deliverer(
+            settings: settings, stateDirectory: state?.path, transport: transport, awsClient: awsClient, clock: clock,
+            logger: logs.logger(), retryPolicy: retryPolicy,
+            slackAPIBaseURL: receiver?.apiBaseURL ?? URL(string: "http://127.0.0.1:9/api/")!, random: { 1 })
+    }
+}
+
+extension SlackBlock {
+    /// The block's own text, or its first element's.
+    var visibleText: String { text?.text ?? elements?.first?.text ?? "" }
+}
