@@ -54,12 +54,15 @@ public struct RunClassifier: Sendable {
         var outcome = Outcome()
         var owningJob: [String: String] = [:]  // execution ARN -> job whose in-window occurrence it ran for
 
+        // Every job's expected starts bound each other: a run belongs to the latest expected start
+        // (of any job on this machine) at or before it, give or take the early-start tolerance.
+        let boundaries = Array(Set(jobs.flatMap(\.occurrences) + jobs.compactMap(\.nextOccurrence))).sorted()
         for job in jobs {
-            for (index, occurrence) in job.occurrences.enumerated() {
-                let following = index + 1 < job.occurrences.count ? job.occurrences[index + 1] : job.nextOccurrence
-                let earliest = occurrence.addingTimeInterval(-Self.earlyStartTolerance)
-                let latest = following?.addingTimeInterval(-Self.earlyStartTolerance) ?? .distantFuture
-                let candidates = runs.filter { $0.startDate >= earliest && $0.startDate < latest }
+            for occurrence in job.occurrences {
+                let following = boundaries.first { $0 > occurrence }
+                let earliest = occurrence.addingTimeInterval(-tolerance(at: occurrence, boundaries: boundaries))
+                let latest = following.map { $0.addingTimeInterval(-tolerance(at: $0, boundaries: boundaries)) } ?? .distantFuture
+                let candidates = runs[firstIndex(in: runs, notBefore: earliest)..<firstIndex(in: runs, notBefore: latest)]
                 for run in candidates where owningJob[run.executionArn] == nil {
                     owningJob[run.executionArn] = job.name
                 }
@@ -114,5 +117,26 @@ public struct RunClassifier: Sendable {
             }
         }
         return outcome
+    }
+
+    /// How early a run may start for the expected start `instant`: the tolerance, but never more
+    /// than half the gap to a neighbouring expected start (an every-minute job has 30 s).
+    private func tolerance(at instant: Date, boundaries: [Date]) -> TimeInterval {
+        let previous = boundaries.last { $0 < instant }
+        let next = boundaries.first { $0 > instant }
+        guard let gap = (previous.map { instant.timeIntervalSince($0) } ?? next.map { $0.timeIntervalSince(instant) }) else {
+            return Self.earlyStartTolerance
+        }
+        return min(Self.earlyStartTolerance, gap / 2)
+    }
+
+    /// The index of the first run (sorted by start) that started at or after `instant`.
+    private func firstIndex(in runs: [ExecutionRecord], notBefore instant: Date) -> Int {
+        var low = 0, high = runs.count
+        while low < high {
+            let middle = (low + high) / 2
+            if runs[middle].startDate < instant { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }

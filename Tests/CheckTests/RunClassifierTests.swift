@@ -130,6 +130,46 @@ struct RunClassifierTests {
         #expect(outcome.findings.first?.job == "adhoc-report")
     }
 
+    @Test func everyMinuteRunsMatchTheirOwnMinute() {
+        let starts = (0..<60).map { at("2026-11-20T03:00:00+09:00").addingTimeInterval(Double($0) * 60) }
+        let job = JobExpectation(name: "minutely", occurrences: starts, nextOccurrence: at("2026-11-21T03:00:00+09:00"), startWithin: 20, maxDuration: nil)
+        let runs = starts.enumerated().map { index, start in
+            ExecutionRecord(
+                executionArn: "arn:run:\(index)", name: "r\(index)", status: .succeeded, startDate: start.addingTimeInterval(5),
+                stopDate: start.addingTimeInterval(30)
+            )
+        }
+        let outcome = RunClassifier(window: day, now: at("2026-11-21T08:30:00+09:00")).classify(executions: runs, jobs: [job], machineName: "m")
+        #expect(outcome.findings.isEmpty)
+    }
+
+    @Test func twoJobsOnOneMachineEachOwnTheirRuns() {
+        let morning = JobExpectation(
+            name: "etl-morning", occurrences: [at("2026-11-20T02:00:00+09:00")], nextOccurrence: at("2026-11-21T02:00:00+09:00"),
+            startWithin: 900, maxDuration: nil
+        )
+        let afternoon = JobExpectation(
+            name: "etl-afternoon", occurrences: [at("2026-11-20T14:00:00+09:00")], nextOccurrence: at("2026-11-21T14:00:00+09:00"),
+            startWithin: 900, maxDuration: nil
+        )
+        let classifier = RunClassifier(window: day, now: at("2026-11-21T08:30:00+09:00"))
+        let outcome = classifier.classify(
+            executions: [
+                run("a", .succeeded, start: "2026-11-20T02:00:03+09:00", stop: "2026-11-20T02:10:00+09:00"),
+                run("b", .failed, start: "2026-11-20T14:00:03+09:00", stop: "2026-11-20T14:10:00+09:00"),
+            ],
+            jobs: [morning, afternoon], machineName: "shared-etl"
+        )
+        #expect(outcome.findings.map(\.kind) == [.failed])
+        #expect(outcome.findings.first?.job == "etl-afternoon")
+        let morningMissed = classifier.classify(
+            executions: [run("b", .succeeded, start: "2026-11-20T14:00:03+09:00", stop: "2026-11-20T14:10:00+09:00")],
+            jobs: [morning, afternoon], machineName: "shared-etl"
+        )
+        #expect(morningMissed.findings.map(\.kind) == [.missing])
+        #expect(morningMissed.findings.first?.job == "etl-morning")
+    }
+
     @Test func jsonDocumentUsesTheWindowsTimezoneAndLeavesOutWhatDoesNotApply() throws {
         let report = CheckReport(
             window: day,
