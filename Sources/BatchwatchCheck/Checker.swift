@@ -208,7 +208,10 @@ public struct Checker: Sendable {
                     detail: detail ?? "still in ALARM at the end of the window"
                 )
             }
-            return (findings, names.count)
+            let absent = configuration.alarms.names.filter { !selected.contains($0) }.map { name in
+                Finding(kind: .checkError, job: name, at: now, error: "AlarmNotFound", cause: "no alarm named '\(name)' in \(region) (alarms.names)")
+            }
+            return (findings + absent, names.count)
         } catch {
             return ([Self.checkError(job: "alarms", at: now, error: error)], 0)
         }
