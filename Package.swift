@@ -18,7 +18,7 @@ let package = Package(
         .executableTarget(
             name: "batchwatch",
             dependencies: [
-                "BatchwatchConfig", "BatchwatchCheck", "BatchwatchDelivery", "AWSClient",
+                "BatchwatchConfig", "BatchwatchCheck", "BatchwatchDelivery", "AWSClient", "ScheduleDiscovery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -37,11 +37,16 @@ let package = Package(
             name: "AWSClient",
             dependencies: ["SigV4", .product(name: "Logging", package: "swift-log")]
         ),
+        // What starts each state machine, read from EventBridge rules and Scheduler schedules.
+        .target(
+            name: "ScheduleDiscovery",
+            dependencies: ["AWSClient", "BatchwatchConfig", "Schedules", .product(name: "Logging", package: "swift-log")]
+        ),
         // The check: what ran against what was expected, and the digest it produces.
         .target(
             name: "BatchwatchCheck",
             dependencies: [
-                "AWSClient", "BatchwatchConfig", "Schedules",
+                "AWSClient", "BatchwatchConfig", "Schedules", "ScheduleDiscovery",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -60,11 +65,15 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["BatchwatchConfig"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TestSupport"]),
         .testTarget(name: "CheckTests", dependencies: ["BatchwatchCheck"]),
+        .testTarget(name: "DiscoveryTests", dependencies: ["ScheduleDiscovery", "TestSupport"]),
         .testTarget(name: "DeliveryTests", dependencies: ["BatchwatchDelivery", "TestSupport"]),
         // Real calls against the local AWS test bed (moto), started by scripts/test.
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["AWSClient", "BatchwatchCheck", "BatchwatchDelivery", "BatchwatchConfig", "TestSupport"]
+            dependencies: [
+                "AWSClient", "BatchwatchCheck", "BatchwatchDelivery", "BatchwatchConfig", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,147 @@
+import AWSClient
+import BatchwatchCheck
+import BatchwatchConfig
+import Foundation
+import Logging
+import Testing
+import TestSupport
+
+/// Every integration test shares one test bed and resets it, so they all run one after another
+/// under this suite (each file adds a nested suite in an extension).
+@Suite(.serialized) struct IntegrationTests {}
+
+/// The fixed window of the check tests: 2026-11-20 in Asia/Tokyo, checked the next morning.
+enum Fixed {
+    static let date = "2026-11-20"
+    static let nowText = "2026-11-21T08:30:00+09:00"
+    static let now = jst("2026-11-21T08:30:00")
+    static let tokyo = TimeZone(identifier: "Asia/Tokyo")!
+    static let region = "ap-northeast-1"
+}
+
+/// An instant written in Tokyo local time, `2026-11-20T02:00:05`.
+func jst(_ local: String) -> Date {
+    guard let date = ISO8601DateFormatter().date(from: local + "+09:00") else {
+        fatalError("bad test instant \(local)")
+    }
+    return date
+}
+
+/// A logger that prints nothing.
+let quietLogger = Logger(label: "integration-tests", factory: { _ in SwiftLogNoOpLogHandler() })
+
+/// The test bed, reset (optionally denying `deny`), with the AWS environment of its fresh credentials.
+func freshTestBed(deny: [String] = []) async throws -> (bed: TestBed, environment: [String: String]) {
+    let bed = try await TestBed.shared()
+    let credentials = try await bed.reset(deny: deny)
+    return (bed, bed.environment(credentials: credentials))
+}
+
+/// A client as the CLI builds it, from `environment` alone.
+func makeClient(environment: [String: String], region: String? = nil) throws -> AWSClient {
+    try AWSClient.make(
+        environment: environment, homeDirectory: environment["HOME"] ?? "/nonexistent", configRegion: region,
+        logger: quietLogger)
+}
+
+/// Parses `yaml` and runs the check of `Fixed.date` at `Fixed.now` through `Checker`.
+func runCheck(yaml: String, environment: [String: String]) async throws -> CheckReport {
+    let configuration = try ConfigurationLoader.parse(yaml: yaml, file: "it.yml", environment: environment)
+    let window = try WindowSelection.date(Fixed.date).resolve(now: Fixed.now, timeZone: configuration.timeZone)
+    let client = try makeClient(environment: environment, region: configuration.region)
+    return await Checker(configuration: configuration, client: client, logger: quietLogger).run(window: window, now: Fixed.now)
+}
+
+/// A configuration for `Fixed.region` in Asia/Tokyo with `body` (jobs, alarms, ignore…) appended.
+func tokyoConfig(_ body: String, includeUnscheduled: Bool = true) -> String {
+    """
+    timezone: Asia/Tokyo
+    region: \(Fixed.region)
+    include_unscheduled: \(includeUnscheduled)
+
+    """ + body
+}
+
+extension CheckReport {
+    /// The findings of one kind.
+    func findings(_ kind: FindingKind) -> [Finding] {
+        findings.filter { $0.kind == kind }
+    }
+}
+
+/// A finished run of the `batchwatch` binary.
+struct BinaryRun {
+    var status: Int32
+    var stdout: Data
+    var stderr: String
+
+    var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+
+    /// stdout parsed as one JSON object (fails the test when it is not exactly that).
+    func jsonDocument() throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: stdout)
+        return try #require(object as? [String: Any], "stdout is not a JSON object: \(stdoutText)")
+    }
+
+    /// The `findings` of the JSON document.
+    func findings() throws -> [[String: Any]] {
+        try #require(try jsonDocument()["findings"] as? [[String: Any]])
+    }
+}
+
+/// The `batchwatch` executable that `swift build` put next to the test bundle.
+func batchwatchExecutable() throws -> URL {
+    let candidates = [
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+        Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
+    ].map { $0.appendingPathComponent("batchwatch") }
+    return try #require(
+        candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+        "no batchwatch binary in \(candidates.map(\.path)); run swift build --build-tests first")
+}
+
+/// Runs `batchwatch arguments` with exactly `environment`, waiting for it to exit.
+func runBatchwatch(_ arguments: [String], environment: [String: String]) async throws -> BinaryRun {
+    let process = Process()
+    process.executableURL = try batchwatchExecutable()
+    process.arguments = arguments
+    process.environment = environment
+    let directory = TestBed.makeEmptyDirectory()
+    let stdoutURL = directory.appendingPathComponent("stdout")
+    let stderrURL = directory.appendingPathComponent("stderr")
+    FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+    FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+    let stdout = try FileHandle(forWritingTo: stdoutURL)
+    let stderr = try FileHandle(forWritingTo: stderrURL)
+    process.standardOutput = stdout
+    process.standardError = stderr
+    process.standardInput = FileHandle.nullDevice
+    let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+        do {
+            try process.run()
+        } catch {
+            process.terminationHandler = nil
+            continuation.resume(throwing: error)
+        }
+    }
+    try stdout.close()
+    try stderr.close()
+    return BinaryRun(
+        status: status, stdout: try Data(contentsOf: stdoutURL),
+        stderr: (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "")
+}
+
+/// Writes `yaml` to a new temporary file and returns its path.
+func writeConfig(_ yaml: String) throws -> String {
+    let url = TestBed.makeEmptyDirectory().appendingPathComponent("batchwatch.yml")
+    try yaml.write(to: url, atomically: true, encoding: .utf8)
+    return url.path
+}
+
+/// `batchwatch check --config F --date Fixed.date --now Fixed.now --format json`.
+func runCheckBinary(yaml: String, environment: [String: String]) async throws -> BinaryRun {
+    try await runBatchwatch(
+        ["check", "--config", try writeConfig(yaml), "--date", Fixed.date, "--now", Fixed.nowText, "--format", "json"],
+        environment: environment)
+}
