@@ -96,7 +96,7 @@ public struct AlarmReader: Sendable {
         return AlarmTransition(alarmName: name, timestamp: timestamp, newState: newState, reason: data?.newState.stateReason ?? summary)
     }
 
-    private static func parseTimestamp(_ text: String) -> Date? {
+    static func parseTimestamp(_ text: String) -> Date? {
         let fractional = ISO8601DateFormatter()
         fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return fractional.date(from: text) ?? ISO8601DateFormatter().date(from: text)

@@ -12,6 +12,7 @@ public struct Checker: Sendable {
     public static let causeLength = 300
 
     let configuration: BatchwatchConfiguration
+    let client: AWSClient
     let stepFunctions: StepFunctionsReader
     let alarms: AlarmReader
     let region: String
@@ -19,6 +20,7 @@ public struct Checker: Sendable {
 
     public init(configuration: BatchwatchConfiguration, client: AWSClient, logger: Logger) {
         self.configuration = configuration
+        self.client = client
         self.stepFunctions = StepFunctionsReader(client: client)
         self.alarms = AlarmReader(client: client)
         self.region = client.region
@@ -50,8 +52,16 @@ public struct Checker: Sendable {
         counts.skipped = skipped.count
         notes += skipped.map { "\($0.name): skipped, an Express state machine (ListExecutions does not serve Express executions)" }
 
+        var toList = targets
+        if configuration.metrics == .auto {
+            let decision = await MetricsPrefilter(client: client).decide(targets, window: window, now: now)
+            toList = targets.filter { $0.isExpress || decision.needsListing.contains($0.arn) }
+            counts.executions += decision.startsInWindow.values.reduce(0, +)
+            notes += [decision.fallbackNote].compactMap { $0 }
+            logger.info("metrics cleared \(targets.count - toList.count) of \(targets.count) state machines")
+        }
         let classifier = RunClassifier(window: window, now: now)
-        let results = await concurrentMap(targets, limit: configuration.concurrency) { target in
+        let results = await concurrentMap(toList, limit: configuration.concurrency) { target in
             await read(target, classifier: classifier, window: window)
         }
         counts.stateMachines = targets.count
