@@ -1,0 +1,125 @@
+"""The bench world (issue 3, item 9): many state machines, a week of runs, one busy machine.
+
+- 300 state machines `bench-000` … `bench-299`, each started 5 times a day
+  (`cron(M 1,5,9,13,17 * * ? *)`, M = its number mod 60, Asia/Tokyo) for the 7 days ending
+  on DAY: 10,500 runs. On DAY, 10 of them (every 30th) fail their 09:M run.
+- `bench-busy`, started every 15 minutes from 03:00 to 23:45: its newest 2,500 runs, which
+  reach back 30 days from the end of DAY.
+
+Every machine is a job in the configuration, so the only expected findings are the 10
+failures. `python3 bench_world.py scenario|config` prints either.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+TIMEZONE = "Asia/Tokyo"
+REGION = "ap-northeast-1"
+DAY = date(2026, 11, 20)
+NOW = datetime(2026, 11, 21, 8, 30, tzinfo=ZoneInfo(TIMEZONE))
+ZONE = ZoneInfo(TIMEZONE)
+
+MACHINES = 300
+HOURS = (1, 5, 9, 13, 17)
+DAYS = 7
+FAILING = tuple(range(0, MACHINES, MACHINES // 10))  # 10 machines
+FAILING_HOUR = 9
+MAX_DURATION_MINUTES = 60
+
+BUSY = "bench-busy"
+BUSY_RUNS = 2_500
+BUSY_SCHEDULE = "cron(0/15 3-23 * * ? *)"
+BUSY_MAX_DURATION_MINUTES = 10
+BUSY_DAYS = 31  # enough days of BUSY_SCHEDULE to hold BUSY_RUNS (84 a day)
+
+FAILURES = [
+    ("LoadToRedshift", "OperationalError", "connection to server at analytics:5439 failed: timeout expired"),
+    ("FetchPartnerFeed", "Lambda.Unknown", "The cause could not be determined because Lambda did not return an error type."),
+    ("WriteParquet", "States.TaskFailed", "An error occurred (SlowDown) when calling the PutObject operation"),
+    ("RunGlueJob", "Glue.ConcurrentRunsExceededException", "Concurrent runs exceeded for job nightly-compaction"),
+    ("QueryAthena", "Athena.InvalidRequestException", "line 3:8: Column 'region_id' cannot be resolved"),
+]
+
+
+def machine_name(index: int) -> str:
+    return f"bench-{index:03d}"
+
+
+def iso(instant: datetime) -> str:
+    return instant.isoformat()
+
+
+def _run(begun: datetime, rng: random.Random, minutes: tuple[int, int]) -> dict[str, Any]:
+    stop = begun + timedelta(minutes=rng.randint(*minutes), seconds=rng.randint(0, 59))
+    return {"start": iso(begun), "stop": iso(stop)}
+
+
+def _machine(index: int, rng: random.Random) -> dict[str, Any]:
+    minute = index % 60
+    executions = []
+    for offset in range(-(DAYS - 1), 1):
+        day = DAY + timedelta(days=offset)
+        for hour in HOURS:
+            begun = datetime.combine(day, time(hour, minute, rng.randint(1, 9)), ZONE)
+            run = _run(begun, rng, (2, 20))
+            if offset == 0 and hour == FAILING_HOUR and index in FAILING:
+                state, error, cause = FAILURES[FAILING.index(index) % len(FAILURES)]
+                run.update(status="FAILED", failure={"state": state, "error": error, "cause": cause})
+            executions.append(run)
+    return {"name": machine_name(index), "region": REGION, "executions": executions}
+
+
+def _busy_machine(rng: random.Random) -> dict[str, Any]:
+    starts = [
+        datetime.combine(DAY - timedelta(days=back), time(hour, minute, rng.randint(1, 9)), ZONE)
+        for back in range(BUSY_DAYS - 1, -1, -1)
+        for hour in range(3, 24)
+        for minute in (0, 15, 30, 45)
+    ]
+    return {"name": BUSY, "region": REGION,
+            "executions": [_run(begun, rng, (1, 5)) for begun in starts[-BUSY_RUNS:]]}
+
+
+def scenario() -> dict[str, Any]:
+    """The seed scenario: 301 state machines, 13,000 executions."""
+    rng = random.Random(300)
+    return {"stateMachines": [_machine(i, rng) for i in range(MACHINES)] + [_busy_machine(rng)]}
+
+
+def expected_findings() -> list[tuple[str, str]]:
+    """What a correct check of DAY finds: (kind, job), sorted."""
+    return sorted(("failed", machine_name(index)) for index in FAILING)
+
+
+def config(state_dir: str, overrides: dict[str, str] | None = None, only: list[str] | None = None) -> str:
+    """batchwatch.yml with one job per machine. `overrides` are top-level keys (e.g. metrics: off);
+    `only` limits the jobs to those machines and turns include_unscheduled off."""
+    top = {"timezone": TIMEZONE, "region": REGION, "include_unscheduled": "false" if only else "true",
+           "state_dir": state_dir, **(overrides or {})}
+    lines = [f"{key}: {value}" for key, value in top.items()] + ["jobs:"]
+    jobs = [(machine_name(i), f"cron({i % 60} {','.join(map(str, HOURS))} * * ? *)", MAX_DURATION_MINUTES)
+            for i in range(MACHINES)]
+    jobs.append((BUSY, BUSY_SCHEDULE, BUSY_MAX_DURATION_MINUTES))
+    for name, schedule, max_minutes in jobs:
+        if only is not None and name not in only:
+            continue
+        lines += [f"  - name: {name}", f"    state_machine: {name}", f'    schedule: "{schedule}"',
+                  f"    max_duration: {max_minutes}m"]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    what = sys.argv[1] if len(sys.argv) > 1 else "scenario"
+    if what == "scenario":
+        json.dump(scenario(), sys.stdout)
+        print()
+    elif what == "config":
+        print(config("/tmp/batchwatch-bench-state"), end="")
+    else:
+        sys.exit("usage: bench_world.py scenario|config")

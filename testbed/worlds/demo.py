@@ -1,0 +1,71 @@
+"""What scripts/demo runs: a private test bed, the demo night, one `batchwatch check`.
+
+    python3 testbed/worlds/demo.py --binary .build/debug/batchwatch [--format text|json|markdown]
+
+Prints the digest batchwatch writes on stdout, then what its exit status means. Exits 0 when
+batchwatch answered 0 or 1 (the demo night has problems, so 1 is the expected answer), and
+with batchwatch's status otherwise. The test bed stops when this process ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import demo_night  # noqa: E402
+from testbed import LocalTestbed  # noqa: E402
+
+EXIT_MEANINGS = {
+    0: "everything was checked and nothing is wrong",
+    1: "problems were found (the demo configures no Slack or SNS, so nothing was posted)",
+    2: "usage or configuration error: nothing was checked",
+    3: "the check is incomplete (an AWS call failed after retries), or a digest could not be delivered",
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--binary", required=True, help="the batchwatch executable")
+    parser.add_argument("--format", default="text", choices=["text", "json", "markdown", "slack", "sns"])
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    began = time.monotonic()
+    with LocalTestbed() as bed, tempfile.TemporaryDirectory(prefix="batchwatch-demo-") as workdir:
+        credentials = bed.reset()
+        seeded = bed.seed(demo_night.scenario())
+        config_path = os.path.join(workdir, "batchwatch.yml")
+        with open(config_path, "w", encoding="utf-8") as handle:
+            handle.write(demo_night.config(os.path.join(workdir, "state")))
+        log(f"test bed at {bed.endpoint}: seeded {len(seeded['stateMachines'])} state machines, "
+            f"{len(seeded['executions'])} executions, {len(seeded['alarms'])} alarms in {demo_night.REGION}")
+        log(f"configuration: {config_path} ({len(demo_night.JOBS)} jobs, {demo_night.TIMEZONE})")
+
+        command = [args.binary, "check", "--config", config_path, "--date", demo_night.DAY.isoformat(),
+                   "--now", demo_night.NOW.isoformat(), "--format", args.format]
+        log("$ batchwatch " + " ".join(command[1:]).replace(config_path, "batchwatch.yml"))
+        sys.stdout.flush()
+        status = subprocess.run(command, env=bed.aws_environment(credentials, demo_night.REGION)).returncode
+
+    meaning = EXIT_MEANINGS.get(status, "unexpected (crashed or killed?)")
+    if args.format in ("text", "markdown"):
+        print(f"\nexit status {status}: {meaning}")
+    else:  # keep stdout exactly what batchwatch printed
+        log(f"exit status {status}: {meaning}")
+    log(f"demo done in {time.monotonic() - began:.1f} s; the test bed is stopped")
+    return 0 if status in (0, 1) else status
+
+
+def log(message: str) -> None:
+    print(f"demo: {message}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
