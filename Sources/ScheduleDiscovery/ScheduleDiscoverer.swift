@@ -1,0 +1,331 @@
+import AWSClient
+import Foundation
+import Schedules
+
+/// Reads what starts state machines on a schedule: EventBridge rules that target them
+/// (ListRuleNamesByTarget, DescribeRule) and EventBridge Scheduler schedules whose target is
+/// them (ListSchedules, GetSchedule).
+///
+/// Calls are few: per region, ListSchedules is paged through once for all machines and
+/// GetSchedule is asked only for schedules that target one of them; rules are listed per
+/// machine and each rule is described once. At most `concurrency` calls are in flight.
+public struct ScheduleDiscoverer: Sendable {
+    /// The universal targets that start a state machine named in the target's `Input`.
+    static let universalStepFunctionsTargets: Set<String> = [
+        "arn:aws:scheduler:::aws-sdk:sfn:startExecution", "arn:aws:scheduler:::aws-sdk:sfn:startSyncExecution",
+    ]
+    static let schedulesPageSize = 100
+    static let ruleNamesPageSize = 100
+
+    let client: AWSClient
+    let concurrency: Int
+
+    /// A discoverer calling AWS through `client` (whose region is used for ARNs of that region),
+    /// with at most `concurrency` calls in flight.
+    public init(client: AWSClient, concurrency: Int = 8) {
+        self.client = client
+        self.concurrency = max(1, concurrency)
+    }
+
+    /// Every rule and schedule that starts the state machine `stateMachineArn`, enabled or not.
+    public func schedules(forStateMachineArn stateMachineArn: String) async throws -> [DiscoveredSchedule] {
+        try await schedules(forStateMachineArns: [stateMachineArn])[stateMachineArn] ?? []
+    }
+
+    /// For each ARN, every rule and schedule that starts it (an empty list when none does): rules
+    /// first by name, then schedules by group and name. Machines in other regions than the
+    /// client's are read in their own region. Throws the first `AWSError`.
+    public func schedules(forStateMachineArns stateMachineArns: [String]) async throws -> [String: [DiscoveredSchedule]] {
+        let unique = Array(Set(stateMachineArns)).sorted()
+        var byRegion: [String: [String]] = [:]
+        for arn in unique { byRegion[Self.region(of: arn) ?? client.region, default: []].append(arn) }
+
+        var result: [String: [DiscoveredSchedule]] = [:]
+        for (region, arns) in byRegion.sorted(by: { $0.key < $1.key }) {
+            let regional = region == client.region ? client : client.with(credentialProvider: client.credentialProvider, region: region)
+            let reader = RegionReader(client: regional, concurrency: concurrency)
+            let rules = try await reader.rules(targeting: arns)
+            let scheduled = try await reader.schedulerSchedules(targeting: Set(arns))
+            for arn in arns {
+                result[arn] = (rules[arn] ?? []) + (scheduled[arn] ?? [])
+            }
+        }
+        return result
+    }
+
+    /// Every Standard state machine in the client's region (paginated ListStateMachines),
+    /// sorted by name, each with the rules and schedules that start it.
+    public func discoverStateMachines() async throws -> [DiscoveredStateMachine] {
+        let machines = try await standardStateMachines()
+        let schedules = try await schedules(forStateMachineArns: machines.map(\.arn))
+        return machines.map { DiscoveredStateMachine(arn: $0.arn, name: $0.name, schedules: schedules[$0.arn] ?? []) }
+    }
+
+    /// The Standard state machines of the client's region, by name (Express ones are left out).
+    func standardStateMachines() async throws -> [(arn: String, name: String)] {
+        struct Request: Encodable { var maxResults = 1000; var nextToken: String? }
+        struct Machine: Decodable { var stateMachineArn: String; var name: String; var type: String? }
+        struct Response: Decodable { var stateMachines: [Machine]; var nextToken: String? }
+        var machines: [(arn: String, name: String)] = []
+        var token: String?
+        repeat {
+            let page: Response = try await client.json(
+                .stepFunctions, target: "ListStateMachines", body: Request(nextToken: token))
+            machines += page.stateMachines.filter { $0.type != "EXPRESS" }.map { ($0.stateMachineArn, $0.name) }
+            token = page.nextToken
+        } while token != nil
+        return machines.sorted { $0.name < $1.name }
+    }
+
+    /// The region field of an ARN.
+    static func region(of arn: String) -> String? {
+        let fields = arn.split(separator: ":", omittingEmptySubsequences: false)
+        guard fields.count > 3, !fields[3].isEmpty else { return nil }
+        return String(fields[3])
+    }
+
+    /// The parsed expression, or why batchwatch cannot use it.
+    static func parse(_ expression: String) -> (Schedule?, String?) {
+        if expression.hasPrefix("at(") {
+            return (nil, "a one-time schedule, \(expression)")
+        }
+        do {
+            return (try Schedule(parsing: expression), nil)
+        } catch {
+            return (nil, "cannot read \(expression): \(error.message)")
+        }
+    }
+}
+
+/// The calls of one region.
+private struct RegionReader: Sendable {
+    let client: AWSClient
+    let concurrency: Int
+
+    // MARK: EventBridge rules
+
+    /// The scheduled rules (those with a `ScheduleExpression`) that target each machine.
+    func rules(targeting arns: [String]) async throws -> [String: [DiscoveredSchedule]] {
+        let namesPerMachine = try await boundedMap(arns, limit: concurrency) { arn in
+            try await ruleNames(targeting: arn)
+        }
+        let allNames = Array(Set(namesPerMachine.flatMap { $0 })).sorted()
+        let described = try await boundedMap(allNames, limit: concurrency) { name in
+            try await describeRule(name)
+        }
+        let rulesByName = Dictionary(uniqueKeysWithValues: zip(allNames, described))
+        var result: [String: [DiscoveredSchedule]] = [:]
+        for (arn, names) in zip(arns, namesPerMachine) {
+            result[arn] = names.sorted().compactMap { name -> DiscoveredSchedule? in
+                guard let rule = rulesByName[name] ?? nil, let expression = rule.scheduleExpression, !expression.isEmpty
+                else { return nil }
+                let (schedule, reason) = ScheduleDiscoverer.parse(expression)
+                return DiscoveredSchedule(
+                    source: .rule(name: name), stateMachineArn: arn, expression: expression, schedule: schedule,
+                    unusableReason: reason, timeZone: TimeZone(identifier: "UTC")!, state: rule.state ?? "ENABLED")
+            }
+        }
+        return result
+    }
+
+    private func ruleNames(targeting arn: String) async throws -> [String] {
+        struct Request: Encodable {
+            var targetArn: String
+            var limit: Int
+            var nextToken: String?
+            enum CodingKeys: String, CodingKey { case targetArn = "TargetArn", limit = "Limit", nextToken = "NextToken" }
+        }
+        struct Response: Decodable {
+            var ruleNames: [String]?
+            var nextToken: String?
+            enum CodingKeys: String, CodingKey { case ruleNames = "RuleNames", nextToken = "NextToken" }
+        }
+        var names: [String] = []
+        var token: String?
+        repeat {
+            let page: Response = try await client.json(
+                .eventBridge, target: "ListRuleNamesByTarget",
+                body: Request(targetArn: arn, limit: ScheduleDiscoverer.ruleNamesPageSize, nextToken: token))
+            names += page.ruleNames ?? []
+            token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+        } while token != nil
+        return names
+    }
+
+    /// DescribeRule's answer; `nil` when the rule was deleted between the calls.
+    private func describeRule(_ name: String) async throws -> RuleDescription? {
+        struct Request: Encodable {
+            var name: String
+            enum CodingKeys: String, CodingKey { case name = "Name" }
+        }
+        do {
+            return try await client.json(.eventBridge, target: "DescribeRule", body: Request(name: name))
+        } catch let error as AWSError where error.kind == .notFound {
+            return nil
+        }
+    }
+
+    // MARK: EventBridge Scheduler
+
+    /// The schedules that target one of `arns`, by machine: ListSchedules once, GetSchedule for those.
+    func schedulerSchedules(targeting arns: Set<String>) async throws -> [String: [DiscoveredSchedule]] {
+        let summaries = try await listSchedules().filter {
+            arns.contains($0.target.arn) || ScheduleDiscoverer.universalStepFunctionsTargets.contains($0.target.arn)
+        }.sorted { ($0.groupName ?? "default", $0.name) < ($1.groupName ?? "default", $1.name) }
+        let details = try await boundedMap(summaries, limit: concurrency) { summary in
+            try await getSchedule(name: summary.name, group: summary.groupName ?? "default")
+        }
+        var result: [String: [DiscoveredSchedule]] = [:]
+        for detail in details.compactMap({ $0 }) {
+            guard let target = detail.stateMachineArn, arns.contains(target) else { continue }
+            result[target, default: []].append(detail.discovered(stateMachineArn: target))
+        }
+        return result
+    }
+
+    private func listSchedules() async throws -> [ScheduleSummary] {
+        struct Response: Decodable {
+            var schedules: [ScheduleSummary]?
+            var nextToken: String?
+            enum CodingKeys: String, CodingKey { case schedules = "Schedules", nextToken = "NextToken" }
+        }
+        var summaries: [ScheduleSummary] = []
+        var token: String?
+        repeat {
+            var query = [("MaxResults", String(ScheduleDiscoverer.schedulesPageSize))]
+            if let token { query.append(("NextToken", token)) }
+            let page: Response = try await client.restJSON(
+                .scheduler, method: "GET", path: "/schedules", query: query, operation: "ListSchedules")
+            summaries += page.schedules ?? []
+            token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+        } while token != nil
+        return summaries
+    }
+
+    /// GetSchedule's answer; `nil` when the schedule was deleted between the calls.
+    private func getSchedule(name: String, group: String) async throws -> ScheduleDetail? {
+        do {
+            return try await client.restJSON(
+                .scheduler, method: "GET", path: "/schedules/\(name)", query: [("groupName", group)],
+                operation: "GetSchedule")
+        } catch let error as AWSError where error.kind == .notFound {
+            return nil
+        }
+    }
+}
+
+// MARK: - Wire shapes
+
+/// DescribeRule's answer (the members batchwatch reads).
+private struct RuleDescription: Decodable, Sendable {
+    var scheduleExpression: String?
+    var state: String?
+
+    enum CodingKeys: String, CodingKey {
+        case scheduleExpression = "ScheduleExpression", state = "State"
+    }
+}
+
+/// A schedule's target as ListSchedules and GetSchedule show it.
+private struct ScheduleTarget: Decodable, Sendable {
+    var arn: String
+    /// Only in GetSchedule.
+    var input: String?
+
+    enum CodingKeys: String, CodingKey {
+        case arn = "Arn", input = "Input"
+    }
+}
+
+/// One ListSchedules entry.
+private struct ScheduleSummary: Decodable, Sendable {
+    var name: String
+    var groupName: String?
+    var target: ScheduleTarget
+
+    enum CodingKeys: String, CodingKey {
+        case name = "Name", groupName = "GroupName", target = "Target"
+    }
+}
+
+/// GetSchedule's answer (the members batchwatch reads). Dates are epoch seconds.
+private struct ScheduleDetail: Decodable, Sendable {
+    struct Window: Decodable, Sendable {
+        var mode: String?
+        var maximumWindowInMinutes: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case mode = "Mode", maximumWindowInMinutes = "MaximumWindowInMinutes"
+        }
+    }
+
+    var name: String
+    var groupName: String?
+    var scheduleExpression: String
+    var scheduleExpressionTimezone: String?
+    var flexibleTimeWindow: Window?
+    var startDate: Date?
+    var endDate: Date?
+    var state: String?
+    var lastModificationDate: Date?
+    var target: ScheduleTarget
+
+    enum CodingKeys: String, CodingKey {
+        case name = "Name", groupName = "GroupName", scheduleExpression = "ScheduleExpression"
+        case scheduleExpressionTimezone = "ScheduleExpressionTimezone", flexibleTimeWindow = "FlexibleTimeWindow"
+        case startDate = "StartDate", endDate = "EndDate", state = "State"
+        case lastModificationDate = "LastModificationDate", target = "Target"
+    }
+
+    /// The state machine it starts: the target itself, or `StateMachineArn` in a universal target's input.
+    var stateMachineArn: String? {
+        guard ScheduleDiscoverer.universalStepFunctionsTargets.contains(target.arn) else { return target.arn }
+        guard let input = target.input,
+            let object = (try? JSONSerialization.jsonObject(with: Data(input.utf8))) as? [String: Any]
+        else { return nil }
+        return object["StateMachineArn"] as? String
+    }
+
+    func discovered(stateMachineArn: String) -> DiscoveredSchedule {
+        var (schedule, reason) = ScheduleDiscoverer.parse(scheduleExpression)
+        let zoneName = scheduleExpressionTimezone.flatMap { $0.isEmpty ? nil : $0 } ?? "UTC"
+        var zone = TimeZone(identifier: "UTC")!
+        if let named = TimeZone(identifier: zoneName) {
+            zone = named
+        } else {
+            schedule = nil
+            reason = "unknown timezone \(zoneName)"
+        }
+        let isFlexible = flexibleTimeWindow?.mode?.uppercased() == "FLEXIBLE"
+        let window = isFlexible ? TimeInterval((flexibleTimeWindow?.maximumWindowInMinutes ?? 0) * 60) : 0
+        return DiscoveredSchedule(
+            source: .schedule(group: groupName ?? "default", name: name), stateMachineArn: stateMachineArn,
+            expression: scheduleExpression, schedule: schedule, unusableReason: reason, timeZone: zone,
+            flexibleWindow: window, state: state ?? "ENABLED", startDate: startDate, endDate: endDate,
+            lastModified: lastModificationDate)
+    }
+}
+
+/// `body` applied to every item with at most `limit` calls in flight; results keep the items' order.
+func boundedMap<Item: Sendable, Result: Sendable>(
+    _ items: [Item], limit: Int, _ body: @escaping @Sendable (Item) async throws -> Result
+) async throws -> [Result] {
+    try await withThrowingTaskGroup(of: (Int, Result).self) { group in
+        var results = [Result?](repeating: nil, count: items.count)
+        var next = 0
+        while next < items.count && next < limit {
+            let index = next
+            group.addTask { (index, try await body(items[index])) }
+            next += 1
+        }
+        while let (index, value) = try await group.next() {
+            results[index] = value
+            if next < items.count {
+                let index = next
+                group.addTask { (index, try await body(items[index])) }
+                next += 1
+            }
+        }
+        return results.map { $0! }
+    }
+}
