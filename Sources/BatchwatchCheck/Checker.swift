@@ -2,6 +2,8 @@ import AWSClient
 import BatchwatchConfig
 import Foundation
 import Logging
+import ScheduleDiscovery
+import Schedules
 
 /// Runs a check: reads what ran and what fired in a window and compares it with the configuration.
 ///
@@ -47,10 +49,12 @@ public struct Checker: Sendable {
         var notes: [String] = []
         var counts = CheckedCounts(jobs: configuration.jobs.count)
 
-        let (targets, planFindings, skipped) = await plan(window: window, now: now)
-        findings += planFindings
-        counts.skipped = skipped.count
-        notes += skipped.map { "\($0.name): skipped, an Express state machine (ListExecutions does not serve Express executions)" }
+        let plan = await plan(window: window, now: now)
+        let targets = plan.targets
+        findings += plan.findings
+        notes += plan.notes
+        counts.skipped = plan.skipped.count
+        notes += plan.skipped.map { "\($0.name): skipped, an Express state machine (ListExecutions does not serve Express executions)" }
 
         var toList = targets
         if configuration.metrics == .auto {
@@ -88,8 +92,8 @@ public struct Checker: Sendable {
     }
 
     /// Which machines to read and what each job expects; jobs that cannot be resolved become findings.
-    private func plan(window: CheckWindow, now: Date) async -> (targets: [Target], findings: [Finding], skipped: [StateMachineSummary]) {
-        var findings: [Finding] = []
+    private func plan(window: CheckWindow, now: Date) async -> Plan {
+        var plan = Plan()
         let needsListing = configuration.includeUnscheduled || configuration.jobs.contains {
             if case .name = $0.stateMachine { return true } else { return false }
         }
@@ -98,54 +102,127 @@ public struct Checker: Sendable {
             do {
                 listed = try await stepFunctions.stateMachines()
             } catch {
-                findings.append(Self.checkError(job: "state machines", at: now, error: error))
+                plan.findings.append(Self.checkError(job: "state machines", at: now, error: error))
             }
         }
 
-        var targets: [Target] = []
-        func add(_ machine: StateMachineSummary, job: JobExpectation?) {
-            if let index = targets.firstIndex(where: { $0.arn == machine.stateMachineArn }) {
-                if let job { targets[index].jobs.append(job) }
-            } else {
-                targets.append(Target(arn: machine.stateMachineArn, name: machine.name, isExpress: machine.isExpress, jobs: job.map { [$0] } ?? []))
-            }
-        }
+        var resolved: [(job: BatchwatchConfiguration.Job, machine: StateMachineSummary)] = []
         for job in configuration.jobs {
-            guard case .expression(let schedule) = job.schedule else {
-                findings.append(
-                    Finding(kind: .checkError, job: job.name, at: now, error: "UnsupportedSchedule", cause: "schedule: auto is not supported by this version; write the schedule out")
-                )
-                continue
-            }
-            let zone = configuration.timeZone(for: job)
-            let expectation = JobExpectation(
-                name: job.name,
-                occurrences: schedule.occurrences(from: window.from, to: window.to, in: zone),
-                nextOccurrence: schedule.nextOccurrences(after: window.to.addingTimeInterval(-0.001), count: 1, in: zone).first,
-                startWithin: job.startWithin, maxDuration: job.maxDuration
-            )
             switch job.stateMachine {
             case .arn(let arn):
                 let known = listed?.first { $0.stateMachineArn == arn }
-                add(known ?? StateMachineSummary(stateMachineArn: arn, name: job.stateMachine.name, type: "STANDARD"), job: expectation)
+                resolved.append((job, known ?? StateMachineSummary(stateMachineArn: arn, name: job.stateMachine.name, type: "STANDARD")))
             case .name(let name):
                 guard let listed else { continue }  // the listing error is already a finding
                 guard let machine = listed.first(where: { $0.name == name }) else {
-                    findings.append(
+                    plan.findings.append(
                         Finding(kind: .checkError, job: job.name, at: now, error: "StateMachineDoesNotExist", cause: "no state machine named '\(name)' in \(region)")
                     )
                     continue
                 }
-                add(machine, job: expectation)
+                resolved.append((job, machine))
             }
         }
-        var skipped: [StateMachineSummary] = []
+
+        let discovered = await discoverSchedules(of: resolved, now: now, plan: &plan)
+        for (job, machine) in resolved {
+            let expectations: [JobExpectation]
+            switch job.schedule {
+            case .expression(let schedule):
+                let zone = configuration.timeZone(for: job)
+                expectations = [
+                    JobExpectation(
+                        name: job.name, occurrences: schedule.occurrences(from: window.from, to: window.to, in: zone),
+                        nextOccurrence: schedule.nextOccurrences(after: window.to.addingTimeInterval(-0.001), count: 1, in: zone).first,
+                        startWithin: job.startWithin, maxDuration: job.maxDuration
+                    )
+                ]
+                warnOfDrift(job: job, schedule: schedule, discovered: discovered?[machine.stateMachineArn] ?? [], now: now, plan: &plan)
+            case .auto:
+                guard let schedules = discovered?[machine.stateMachineArn] else { continue }  // already a check_error
+                expectations = autoExpectations(job: job, machine: machine, schedules: schedules, window: window, plan: &plan)
+            }
+            plan.add(machine, jobs: expectations)
+        }
         if configuration.includeUnscheduled, let listed {
-            for machine in listed where !targets.contains(where: { $0.arn == machine.stateMachineArn }) {
-                if machine.isExpress { skipped.append(machine) } else { add(machine, job: nil) }
+            for machine in listed where !plan.targets.contains(where: { $0.arn == machine.stateMachineArn }) {
+                if machine.isExpress { plan.skipped.append(machine) } else { plan.add(machine, jobs: []) }
             }
         }
-        return (targets, findings, skipped)
+        return plan
+    }
+
+    /// The machines to read, the findings and notes of planning, and the Express machines skipped.
+    struct Plan {
+        var targets: [Target] = []
+        var findings: [Finding] = []
+        var notes: [String] = []
+        var skipped: [StateMachineSummary] = []
+
+        mutating func add(_ machine: StateMachineSummary, jobs: [JobExpectation]) {
+            if let index = targets.firstIndex(where: { $0.arn == machine.stateMachineArn }) {
+                targets[index].jobs += jobs
+            } else {
+                targets.append(Target(arn: machine.stateMachineArn, name: machine.name, isExpress: machine.isExpress, jobs: jobs))
+            }
+        }
+    }
+
+    /// The schedules AWS holds for the jobs' machines, read once for all of them: what `schedule: auto`
+    /// checks, and what an explicit schedule is compared with. `nil` when they could not be read.
+    private func discoverSchedules(
+        of resolved: [(job: BatchwatchConfiguration.Job, machine: StateMachineSummary)], now: Date, plan: inout Plan
+    ) async -> [String: [DiscoveredSchedule]]? {
+        let arns = Array(Set(resolved.map(\.machine.stateMachineArn))).sorted()
+        guard !arns.isEmpty else { return [:] }
+        do {
+            return try await ScheduleDiscoverer(client: client, concurrency: configuration.concurrency).schedules(forStateMachineArns: arns)
+        } catch {
+            for (job, _) in resolved where job.schedule == .auto {
+                plan.findings.append(Self.checkError(job: job.name, at: now, error: error))
+            }
+            if resolved.contains(where: { $0.job.schedule != .auto }) {
+                plan.notes.append("the schedules in AWS could not be read, so configured schedules were not compared with them (\(error))")
+            }
+            return nil
+        }
+    }
+
+    /// One expectation per enabled schedule that starts the machine; disabled ones are noted once.
+    private func autoExpectations(
+        job: BatchwatchConfiguration.Job, machine: StateMachineSummary, schedules: [DiscoveredSchedule], window: CheckWindow,
+        plan: inout Plan
+    ) -> [JobExpectation] {
+        let local = LocalTime(zone: window.timeZone)
+        if schedules.isEmpty {
+            plan.notes.append("\(job.name): schedule: auto, but no EventBridge rule or Scheduler schedule starts \(machine.name)")
+        }
+        return schedules.compactMap { discovered in
+            guard discovered.isEnabled else {
+                let since = discovered.lastModified.map { " since \(local.dayAndMinute($0))" } ?? ""
+                plan.notes.append("\(job.name): its schedule (\(discovered.source)) is \(discovered.state)\(since)")
+                return nil
+            }
+            guard discovered.schedule != nil else {
+                plan.notes.append("\(job.name): \(discovered.source) is not checked: \(discovered.unusableReason ?? "its expression cannot be read")")
+                return nil
+            }
+            let next = discovered.occurrences(from: window.to, to: window.to.addingTimeInterval(2 * 86_400)).first
+                ?? discovered.occurrences(from: window.to, to: window.to.addingTimeInterval(400 * 86_400)).first
+            return JobExpectation(
+                name: job.name, occurrences: discovered.occurrences(from: window.from, to: window.to), nextOccurrence: next,
+                startWithin: discovered.startWithin(base: job.startWithin), maxDuration: job.maxDuration
+            )
+        }
+    }
+
+    /// Notes when AWS starts the machine on other times than the configured schedule says.
+    private func warnOfDrift(job: BatchwatchConfiguration.Job, schedule: Schedule, discovered: [DiscoveredSchedule], now: Date, plan: inout Plan) {
+        guard !discovered.isEmpty else { return }  // started some other way: nothing to compare with
+        let zone = configuration.timeZone(for: job)
+        if let drift = ScheduleDrift.compare(configured: schedule, timeZone: zone, discovered: discovered, from: now) {
+            plan.notes.append("\(job.name): the configured schedule differs from AWS's: \(drift.summary(in: zone))")
+        }
     }
 
     /// Lists one machine's executions back to the earliest instant that matters and classifies them.

@@ -44,12 +44,21 @@ func makeClient(environment: [String: String], region: String? = nil) throws -> 
         logger: quietLogger)
 }
 
-/// Parses `yaml` and runs the check of `Fixed.date` at `Fixed.now` through `Checker`.
+/// Parses `yaml` and runs the check of `Fixed.date` at `Fixed.now` through `Checker`, once with
+/// `metrics: auto` and once with `metrics: off`: metrics first must find exactly what listing
+/// finds, in every scenario these tests seed. Returns the listing run's report; the test bed's call
+/// counts are those of the listing run alone.
 func runCheck(yaml: String, environment: [String: String]) async throws -> CheckReport {
-    let configuration = try ConfigurationLoader.parse(yaml: yaml, file: "it.yml", environment: environment)
+    var configuration = try ConfigurationLoader.parse(yaml: yaml, file: "it.yml", environment: environment)
     let window = try WindowSelection.date(Fixed.date).resolve(now: Fixed.now, timeZone: configuration.timeZone)
     let client = try makeClient(environment: environment, region: configuration.region)
-    return await Checker(configuration: configuration, client: client, logger: quietLogger).run(window: window, now: Fixed.now)
+    configuration.metrics = .auto
+    let metricsFirst = await Checker(configuration: configuration, client: client, logger: quietLogger).run(window: window, now: Fixed.now)
+    try await TestBed.shared().resetCalls()
+    configuration.metrics = .off
+    let listing = await Checker(configuration: configuration, client: client, logger: quietLogger).run(window: window, now: Fixed.now)
+    #expect(metricsFirst.findings == listing.findings, "metrics: auto found other findings than metrics: off")
+    return listing
 }
 
 /// A configuration for `Fixed.region` in Asia/Tokyo with `body` (jobs, alarms, ignore…) appended.
