@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "ScheduleTests", dependencies: ["Schedules"]),
         .testTarget(name: "ConfigTests", dependencies: ["BatchwatchConfig"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TestSupport"]),
-        .testTarget(name: "CheckTests", dependencies: ["BatchwatchCheck"]),
+        .testTarget(name: "CheckTests", dependencies: ["BatchwatchCheck", "Schedules"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["ScheduleDiscovery", "TestSupport"]),
         .testTarget(name: "DeliveryTests", dependencies: ["BatchwatchDelivery", "TestSupport"]),
         // Real calls against the local AWS test bed (moto), started by scripts/test.

@@ -1,4 +1,5 @@
 import Foundation
+import Schedules
 import Testing
 
 @testable import BatchwatchCheck
@@ -168,6 +169,43 @@ struct RunClassifierTests {
         )
         #expect(morningMissed.findings.map(\.kind) == [.missing])
         #expect(morningMissed.findings.first?.job == "etl-morning")
+    }
+
+    /// An hourly Unix cron on the fall-back day has 25 occurrences; 25 runs, one per occurrence
+    /// (both 01:00s included), are all fine, and one run fewer is exactly one `missing`.
+    @Test func hourlyJobOnTheFallBackDayMatchesBothRepeatedHours() throws {
+        let newYork = TimeZone(identifier: "America/New_York")!
+        let window = CheckWindow(from: at("2026-11-01T00:00:00-04:00"), to: at("2026-11-02T00:00:00-05:00"), timeZone: newYork)
+        let schedule = try Schedule(parsing: "0 * * * *")
+        let occurrences = schedule.occurrences(from: window.from, to: window.to, in: newYork)
+        #expect(occurrences.count == 25)
+        let job = JobExpectation(
+            name: "hourly", occurrences: occurrences, nextOccurrence: schedule.nextOccurrences(after: window.to.addingTimeInterval(-1), count: 1, in: newYork).first,
+            startWithin: 300, maxDuration: 1800
+        )
+        let runs = occurrences.enumerated().map { index, start in
+            ExecutionRecord(executionArn: "arn:run:\(index)", name: "r\(index)", status: .succeeded, startDate: start.addingTimeInterval(4), stopDate: start.addingTimeInterval(600))
+        }
+        let classifier = RunClassifier(window: window, now: at("2026-11-02T08:00:00-05:00"))
+        #expect(classifier.classify(executions: runs, jobs: [job], machineName: "m").findings.isEmpty)
+        let secondOneOClock = occurrences[2]  // 01:00 EST, the repeated hour
+        #expect(secondOneOClock == at("2026-11-01T01:00:00-05:00"))
+        let withoutIt = classifier.classify(executions: runs.filter { $0.startDate != secondOneOClock.addingTimeInterval(4) }, jobs: [job], machineName: "m")
+        #expect(withoutIt.findings.map(\.kind) == [.missing])
+        #expect(withoutIt.findings.first?.expectedAt == secondOneOClock)
+    }
+
+    /// On the spring-forward day a daily 02:30 job has no occurrence, so nothing is missing.
+    @Test func nonexistentTimeOnTheSpringForwardDayIsNeverMissing() throws {
+        let newYork = TimeZone(identifier: "America/New_York")!
+        let window = CheckWindow(from: at("2026-03-08T00:00:00-05:00"), to: at("2026-03-09T00:00:00-04:00"), timeZone: newYork)
+        let schedule = try Schedule(parsing: "cron(30 2 * * ? *)")
+        let job = JobExpectation(
+            name: "daily", occurrences: schedule.occurrences(from: window.from, to: window.to, in: newYork),
+            nextOccurrence: schedule.nextOccurrences(after: window.to, count: 1, in: newYork).first, startWithin: 900, maxDuration: nil
+        )
+        #expect(job.occurrences.isEmpty)
+        #expect(RunClassifier(window: window, now: at("2026-03-09T08:00:00-04:00")).classify(executions: [], jobs: [job], machineName: "m").findings.isEmpty)
     }
 
     @Test func jsonDocumentUsesTheWindowsTimezoneAndLeavesOutWhatDoesNotApply() throws {
