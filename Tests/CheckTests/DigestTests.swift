@@ -73,4 +73,11 @@ struct DigestTests {
         #expect(markdown.contains("- **nightly-etl** failed at 02:14: in LoadToRedshift · States.TaskFailed"))
         #expect(markdown.contains("([execution](https://console.aws.amazon.com/states/home?region=ap-northeast-1#/v2/executions/details/arn:x))"))
     }
+
+    @Test func lambdaErrorCauseShowsItsMessage() {
+        let cause = #"{"errorMessage": "connection refused by analytics:5439", "errorType": "OperationalError", "stackTrace": ["  File x"]}"#
+        #expect(Digest.readable(cause: cause) == "connection refused by analytics:5439")
+        #expect(Digest.readable(cause: "{not json") == "{not json")
+        #expect(Digest.readable(cause: "Task timed out") == "Task timed out")
+    }
 }
