@@ -7,6 +7,7 @@ Control endpoints (JSON in, JSON out):
   GET  /_testbed/calls                                                        -> counts per API
   POST /_testbed/calls/reset
   POST /_testbed/faults        {"rate": 0.2, "kinds": [...], "seed": 7, "apis": [...]}
+  POST /_testbed/quotas        {"latency_ms": 30, "buckets": {"states:ListExecutions": {...}}}
   GET  /_testbed/health
 """
 
@@ -34,6 +35,7 @@ class TestbedApp:
         self.endpoint = endpoint
         self.calls: Counter[str] = Counter()
         self.injector = faults.FaultInjector()
+        self.quotas = faults.QuotaGate()
         self.identity: iam_setup.Identity | None = None
         self._lock = threading.Lock()
         self._moto_client = Client(moto_app)
@@ -43,6 +45,7 @@ class TestbedApp:
             ("GET", "/_testbed/calls"): self._calls,
             ("POST", "/_testbed/calls/reset"): self._calls_reset,
             ("POST", "/_testbed/faults"): self._faults,
+            ("POST", "/_testbed/quotas"): self._quotas,
             ("GET", "/_testbed/health"): lambda _: (200, {"status": "ok"}),
         }
 
@@ -61,6 +64,7 @@ class TestbedApp:
             self.identity = iam_setup.provision(deny)
             self.calls.clear()
             self.injector.configure(faults.FaultPlan())
+            self.quotas.configure(faults.QuotaPlan())
             # 0 = no unauthenticated requests: every request from now on is verified.
             self._moto_api("/moto-api/reset-auth", "0")
             return self.identity
@@ -84,11 +88,13 @@ class TestbedApp:
             "calls": dict(sorted(self.calls.items())),
             "total": sum(self.calls.values()),
             "faults": dict(sorted(self.injector.injected.items())),
+            "throttled": dict(sorted(self.quotas.throttled.items())),
         }
 
     def _calls_reset(self, _: dict) -> tuple[int, Any]:
         self.calls.clear()
         self.injector.injected.clear()
+        self.quotas.throttled.clear()
         return 200, {"status": "ok"}
 
     def _faults(self, body: dict) -> tuple[int, Any]:
@@ -99,6 +105,14 @@ class TestbedApp:
         self.injector.configure(plan)
         return 200, {"rate": plan.rate, "kinds": list(plan.kinds), "seed": plan.seed,
                      "apis": sorted(plan.apis) if plan.apis else None}
+
+    def _quotas(self, body: dict) -> tuple[int, Any]:
+        try:
+            plan = faults.QuotaPlan.from_json(body)
+        except (ValueError, TypeError) as error:
+            return 400, {"error": str(error)}
+        self.quotas.configure(plan)
+        return 200, plan.as_json()
 
     # -- WSGI --------------------------------------------------------------------------
 
@@ -117,6 +131,9 @@ class TestbedApp:
             with self._lock:
                 self.calls[api] += 1
             fault = self.injector.decide(api)
+            self.quotas.delay()
+            if fault is None and not self.quotas.admit(api):
+                fault = faults.Fault("throttle")
         if fault is not None and fault.kind == "html503":
             page = b"<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>"
             start_response("503 Service Unavailable",

@@ -1,5 +1,6 @@
-"""Scenario seeding: state machines, executions with their histories, alarms with their
-history, and SNS topics delivering to SQS queues, written straight into moto's backends.
+"""Scenario seeding: state machines, executions with their histories and their `AWS/States`
+metrics, alarms with their history, and SNS topics delivering to SQS queues, written straight
+into moto's backends.
 
 The scenario format is documented in ../README.md ("Scenario format"). Every timestamp is
 ISO 8601 with an offset. Seeding adds to what exists; `POST /_testbed/reset` clears all.
@@ -17,6 +18,7 @@ from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
 from moto.stepfunctions.models import Execution, stepfunctions_backends
 
+from . import metrics
 from .iam_setup import ACCOUNT, REGION
 from .patches.cloudwatch_alarm_history import record_state_update
 
@@ -149,7 +151,7 @@ def _counts(total: int, failed: int) -> dict[str, int]:
     }
 
 
-def _seed_execution(backend: Any, machine: Any, spec: dict, path: str) -> dict[str, str]:
+def _seed_execution(backend: Any, machine: Any, spec: dict, path: str, publish_metrics: bool) -> dict[str, str]:
     status = spec.get("status", "SUCCEEDED")
     if status not in STATUSES:
         raise ScenarioError(f"{path}.status: {status!r} is not one of {list(STATUSES)}")
@@ -180,6 +182,7 @@ def _seed_execution(backend: Any, machine: Any, spec: dict, path: str) -> dict[s
     redrive_date = _instant(spec["redriveDate"], f"{path}.redriveDate") if spec.get("redriveDate") else None
     if redrive_count and redrive_date is None:
         raise ScenarioError(f"{path}.redriveDate: required with redriveCount")
+    first_failure = None
     if redrive_count and failure:
         first_failure = (
             _instant(failure["at"], f"{path}.failure.at") if failure.get("at")
@@ -229,6 +232,9 @@ def _seed_execution(backend: Any, machine: Any, spec: dict, path: str) -> dict[s
             backend.testbed_map_runs = {}
         backend.testbed_map_runs.update(history.map_runs)
     machine.executions.append(execution)
+    if publish_metrics:
+        metrics.publish(backend.region_name, machine.arn, metrics.execution_data(
+            start, stop, status, first_failure, redrive_date if first_failure else None))
     result = {"machine": machine.name, "name": name, "executionArn": execution.execution_arn}
     if history.map_runs:
         result["mapRunArn"] = next(iter(history.map_runs))
@@ -242,6 +248,9 @@ def _seed_machine(spec: dict, path: str) -> tuple[str, list[dict[str, str]]]:
     machine_type = spec.get("type", "STANDARD")
     if machine_type not in ("STANDARD", "EXPRESS"):
         raise ScenarioError(f"{path}.type: must be STANDARD or EXPRESS")
+    publish_metrics = spec.get("metrics", True)
+    if not isinstance(publish_metrics, bool):
+        raise ScenarioError(f"{path}.metrics: must be true or false")
     backend = stepfunctions_backends[ACCOUNT][spec.get("region", REGION)]
     machine = backend.create_state_machine(
         name=name, definition=_definition(spec.get("startState", "Main")), roleArn=ROLE_ARN
@@ -249,7 +258,7 @@ def _seed_machine(spec: dict, path: str) -> tuple[str, list[dict[str, str]]]:
     machine.type = machine_type
     machine.sm_type = machine_type
     executions = [
-        _seed_execution(backend, machine, e, f"{path}.executions[{i}]")
+        _seed_execution(backend, machine, e, f"{path}.executions[{i}]", publish_metrics)
         for i, e in enumerate(spec.get("executions", []))
     ]
     return machine.arn, executions

@@ -318,7 +318,7 @@ def test_assume_role(bed: Bed) -> None:
 
 
 def test_access_denied(bed: Bed, day: datetime) -> None:
-    bed.reset(deny=["states:GetExecutionHistory", "cloudwatch:DescribeAlarmHistory"])
+    bed.reset(deny=["states:GetExecutionHistory", "cloudwatch:DescribeAlarmHistory", "cloudwatch:GetMetricData"])
     seeded = bed.control("/_testbed/seed", scenario(day))
     sfn = bed.client("stepfunctions")
     runs = sfn.list_executions(stateMachineArn=seeded["stateMachines"]["nightly-etl"])["executions"]
@@ -331,6 +331,10 @@ def test_access_denied(bed: Bed, day: datetime) -> None:
     check(status == 403 and ET.fromstring(body).find(f"{CW_NS}Error/{CW_NS}Code").text == "AccessDenied",
           "AccessDenied in Query XML")
     check("MetricAlarms" in bed.client("cloudwatch").describe_alarms(), "other CloudWatch calls allowed")
+    denied = get_metric_data(bed, [metric_query("m", "ExecutionsFailed", seeded["stateMachines"]["nightly-etl"], 60)],
+                             day, day + timedelta(days=1))
+    check(denied[0] == 403 and denied[3] == "AccessDenied", f"GetMetricData denied: {denied}")
+    check(bed.control("/_testbed/calls")["calls"].get("monitoring:GetMetricData") == 1, "denied call counted")
     bed.reset()
     check(bed.client("stepfunctions").list_state_machines()["stateMachines"] == [], "reset clears state")
 
@@ -376,6 +380,227 @@ def test_faults_and_calls(bed: Bed) -> None:
           "exact counts after reset")
 
 
+def metric_query(query_id: str, name: str, arn: str | None, period: int, stat: str = "Sum",
+                 return_data: bool = True) -> dict:
+    """One MetricStat query on AWS/States, per machine (arn) or account-level (None)."""
+    metric: dict = {"Namespace": "AWS/States", "MetricName": name}
+    if arn:
+        metric["Dimensions"] = [{"Name": "StateMachineArn", "Value": arn}]
+    query = {"Id": query_id, "MetricStat": {"Metric": metric, "Period": period, "Stat": stat}}
+    if not return_data:
+        query["ReturnData"] = False
+    return query
+
+
+def get_metric_data(bed: Bed, queries: list[dict], start: datetime, end: datetime,
+                    **extra: str) -> tuple[int, list[dict], str | None, str | None]:
+    """GetMetricData over the Query protocol, as batchwatch sends it: (status, results, next token, error code)."""
+    params = {"Action": "GetMetricData", "Version": "2010-08-01", "StartTime": zulu(start), "EndTime": zulu(end), **extra}
+
+    def flatten(prefix: str, value) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                flatten(f"{prefix}.{key}", item)
+        elif isinstance(value, list):
+            for i, item in enumerate(value, start=1):
+                flatten(f"{prefix}.member.{i}", item)
+        else:
+            params[prefix] = str(value).lower() if isinstance(value, bool) else str(value)
+
+    for i, q in enumerate(queries, start=1):
+        flatten(f"MetricDataQueries.member.{i}", q)
+    status, body = bed.raw("monitoring", query(params), FORM)
+    root = ET.fromstring(body)
+    if status != 200:
+        return status, [], None, root.find(f"{CW_NS}Error/{CW_NS}Code").text
+    results = []
+    for member in root.findall(f"{CW_NS}GetMetricDataResult/{CW_NS}MetricDataResults/{CW_NS}member"):
+        results.append({
+            "id": member.find(f"{CW_NS}Id").text,
+            "label": member.find(f"{CW_NS}Label").text,
+            "timestamps": [t.text for t in member.findall(f"{CW_NS}Timestamps/{CW_NS}member")],
+            "values": [float(v.text) for v in member.findall(f"{CW_NS}Values/{CW_NS}member")],
+            "status": member.find(f"{CW_NS}StatusCode").text,
+        })
+    token = root.find(f"{CW_NS}GetMetricDataResult/{CW_NS}NextToken")
+    return status, results, (token.text if token is not None else None), None
+
+
+def test_metrics(bed: Bed, day: datetime, seeded: dict) -> None:
+    arn = seeded["stateMachines"]["nightly-etl"]
+    probe = bed.control("/_testbed/seed", {"stateMachines": [
+        {"name": "metrics-probe", "executions": [
+            {"start": iso(day + timedelta(hours=10, seconds=5)), "stop": iso(day + timedelta(hours=10, minutes=3)),
+             "status": "SUCCEEDED"},
+            {"start": iso(day + timedelta(hours=10, seconds=40)), "stop": iso(day + timedelta(hours=10, minutes=4)),
+             "status": "ABORTED"}]},
+        {"name": "no-metrics", "metrics": False, "executions": [
+            {"start": iso(day + timedelta(hours=10)), "stop": iso(day + timedelta(hours=10, minutes=1)),
+             "status": "FAILED", "failure": {"state": "Main"}}]},
+        {"name": "express-events", "type": "EXPRESS", "executions": [
+            {"start": iso(day + timedelta(hours=11)), "stop": iso(day + timedelta(hours=11, seconds=2)),
+             "status": "FAILED", "failure": {"state": "Main"}}]},
+    ]})["stateMachines"]
+    window = (day - timedelta(days=1), day + timedelta(days=1))
+    names = ["ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsTimedOut",
+             "ExecutionsAborted", "ExecutionsRedriven", "RedrivenExecutionsSucceeded"]
+    queries = [metric_query(f"q{i}", name, arn, 86400 * 2) for i, name in enumerate(names)]
+    queries += [metric_query("tmax", "ExecutionTime", arn, 86400 * 2, "Maximum"),
+                metric_query("tcount", "ExecutionTime", arn, 86400 * 2, "SampleCount"),
+                metric_query("account", "ExecutionsStarted", None, 86400 * 2)]
+    status, results, token, _ = get_metric_data(bed, queries, *window)
+    sums = {r["id"]: r["values"] for r in results}
+    check(status == 200 and token is None and all(r["status"] == "Complete" for r in results), "GetMetricData answers")
+    check([sums[f"q{i}"] for i in range(len(names))] == [[6.0], [2.0], [3.0], [1.0], [], [1.0], [1.0]],
+          f"per-machine sums agree with the seeded runs (failed = 2 + a redrive's first attempt): {sums}")
+    check(sums["tmax"] == [7_200_000.0], "Maximum ExecutionTime = the 2 h TIMED_OUT run, in ms")
+    check(sums["tcount"] == [6.0], "ExecutionTime for 5 finished runs and 1 redriven first attempt; none for RUNNING")
+    check(sums["account"] == [9.0], "account-level series (no dimensions): every machine publishing in the region")
+    check(results[0]["label"] == "ExecutionsStarted"
+          and results[0]["timestamps"] == [zulu(window[0])], "label = metric name; one datapoint at the period start")
+    # one-minute resolution: datapoints at the minute of each start/stop
+    status, results, _, _ = get_metric_data(bed, [metric_query("f", "ExecutionsFailed", arn, 60)], *window,
+                                            ScanBy="TimestampAscending")
+    failed_at = [zulu(day + timedelta(hours=h, minutes=m)) for h, m in ((2, 14), (4, 10), (7, 5))]
+    check(results[0]["timestamps"] == failed_at and results[0]["values"] == [1.0] * 3,
+          f"per-minute failures, only where data exists: {results[0]['timestamps']}")
+    status, results, _, _ = get_metric_data(bed, [metric_query("f", "ExecutionsFailed", arn, 60)], *window)
+    check(results[0]["timestamps"] == list(reversed(failed_at)), "ScanBy defaults to TimestampDescending")
+    # StartTime is rounded down to the minute; buckets start there; datapoints sit in their minute
+    probe_arn = probe["metrics-probe"]
+    status, results, _, _ = get_metric_data(
+        bed, [metric_query("s", "ExecutionsStarted", probe_arn, 60), metric_query("p", "ExecutionsStarted", probe_arn, 300),
+              metric_query("t", "ExecutionTime", probe_arn, 300, "Maximum")],
+        day + timedelta(hours=10, seconds=7), day + timedelta(hours=11))
+    by_id = {r["id"]: r for r in results}
+    check(by_id["s"]["timestamps"] == [zulu(day + timedelta(hours=10))] and by_id["s"]["values"] == [2.0],
+          f"StartTime 10:00:07 rounds to 10:00; both starts in minute 10:00: {by_id['s']}")
+    check(by_id["p"]["timestamps"] == [zulu(day + timedelta(hours=10))], "5-minute bucket starts at 10:00")
+    check(by_id["t"]["values"] == [200_000.0] and by_id["t"]["timestamps"] == [zulu(day + timedelta(hours=10))],
+          "ExecutionTime at stop, in ms: the larger of 175 s and 200 s in [10:00, 10:05)")
+    status, results, _, _ = get_metric_data(
+        bed, [metric_query("a", "ExecutionsAborted", probe_arn, 60), metric_query("n", "ExecutionsStarted", probe["no-metrics"], 60),
+              metric_query("x", "ExecutionsFailed", probe["express-events"], 60)], *window)
+    by_id = {r["id"]: r for r in results}
+    check(by_id["a"]["timestamps"] == [zulu(day + timedelta(hours=10, minutes=4))], "ExecutionsAborted at stop")
+    check(by_id["n"]["values"] == [] and by_id["n"]["status"] == "Complete", '"metrics": false: absent although it ran')
+    check(by_id["x"]["values"] == [1.0], "EXPRESS machines publish the same metrics")
+    # pagination: 6 + 3 datapoints, pages of 2, every page lists both queries
+    paged = [metric_query("st", "ExecutionsStarted", arn, 60), metric_query("fa", "ExecutionsFailed", arn, 60)]
+    merged: dict[str, list[float]] = {"st": [], "fa": []}
+    pages, token, first_statuses = 0, None, None
+    while True:
+        status, results, token, _ = get_metric_data(bed, paged, *window, MaxDatapoints="2",
+                                                    **({"NextToken": token} if token else {}))
+        pages += 1
+        first_statuses = first_statuses or [r["status"] for r in results]
+        check([r["id"] for r in results] == ["st", "fa"], "every page lists every query")
+        for r in results:
+            merged[r["id"]] += r["values"]
+        if not token:
+            break
+    check(pages == 5 and merged == {"st": [1.0] * 6, "fa": [1.0] * 3}, f"9 datapoints in 5 pages of 2: {pages} {merged}")
+    check(first_statuses == ["PartialData", "PartialData"], "PartialData while datapoints remain")
+    check(get_metric_data(bed, paged, *window, NextToken="bm90IGEgdG9rZW4=")[3] == "InvalidNextToken", "bad NextToken")
+    # limits
+    many = [metric_query(f"m{i}", "ExecutionsFailed", arn, 86400 * 2) for i in range(501)]
+    check(get_metric_data(bed, many, *window)[3] == "ValidationError", "more than 500 queries refused")
+    status, results, _, _ = get_metric_data(bed, many[:500], *window)
+    check(status == 200 and len(results) == 500, "500 queries in one call")
+    # metric math
+    failures = [metric_query("m1", "ExecutionsFailed", arn, 86400 * 2, return_data=False),
+                metric_query("m2", "ExecutionsTimedOut", arn, 86400 * 2, return_data=False),
+                metric_query("m3", "ExecutionsAborted", arn, 86400 * 2, return_data=False)]
+    status, results, _, _ = get_metric_data(bed, failures + [
+        {"Id": "total", "Expression": "SUM(METRICS())", "Label": "failures"},
+        {"Id": "plus", "Expression": "m1+m2+m3"},
+        {"Id": "filled", "Expression": "FILL(m1,0)+FILL(m2,0)+FILL(m3,0)"},
+        {"Id": "arr", "Expression": "MAX([m1, m2])"}], *window)
+    by_id = {r["id"]: r for r in results}
+    check([r["id"] for r in results] == ["total", "plus", "filled", "arr"], "ReturnData=false hides the inputs")
+    check(by_id["total"]["values"] == [4.0] and by_id["total"]["label"] == "failures", "SUM(METRICS())")
+    check(by_id["plus"]["values"] == [], "m1+m2+m3 has no datapoint where m3 has none (series combine at shared timestamps)")
+    check(by_id["filled"]["values"] == [4.0], f"FILL(m, 0) makes the sum work: {by_id['filled']}")
+    status, results, _, _ = get_metric_data(bed, [metric_query("d", "ExecutionsFailed", arn, 86400, return_data=False),
+                                                  {"Id": "e", "Expression": "FILL(d, 0)"}], *window)
+    check(results[0]["values"] == [3.0, 0.0] and results[0]["timestamps"] == [zulu(day), zulu(window[0])],
+          f"FILL gives every bucket of the window a value: {results}")
+    check(by_id["arr"]["values"] == [3.0], "MAX([m1, m2])")
+    check(get_metric_data(bed, failures + [{"Id": "e", "Expression": "RATE(m1)"}], *window)[3] == "ValidationError",
+          "an unsupported function is an error, never an empty answer")
+    calls = bed.control("/_testbed/calls")["calls"]
+    check(calls.get("monitoring:GetMetricData", 0) >= 12, f"GetMetricData counted: {calls}")
+
+
+def test_metrics_at_scale(bed: Bed) -> None:
+    bed.reset()
+    now = datetime(2026, 11, 20, tzinfo=timezone.utc)
+    machines = [{"name": f"scale-{m:03d}", "executions": [
+        {"start": iso(now - timedelta(hours=18 * k, seconds=-m)), "stop": iso(now - timedelta(hours=18 * k, seconds=-m - 300)),
+         **({"status": "FAILED", "failure": {"state": "Main"}} if k % 7 == 0 else {})}
+        for k in range(40)]} for m in range(300)]
+    started = time.monotonic()
+    arns = list(bed.control("/_testbed/seed", {"stateMachines": machines})["stateMachines"].values())
+    seeding = time.monotonic() - started
+    check(seeding < 20, f"12,000 executions seeded in {seeding:.1f}s")
+    started = time.monotonic()
+    queries = [metric_query(f"q{i}", "ExecutionsStarted", a, 60) for i, a in enumerate(arns)]
+    status, results, token, _ = get_metric_data(bed, queries, now - timedelta(days=31), now + timedelta(days=1))
+    elapsed = time.monotonic() - started
+    check(status == 200 and token is None and sum(len(r["values"]) for r in results) == 12_000,
+          "300 queries at 60 s: every start, one page")
+    check(elapsed < 10, f"300-query GetMetricData in {elapsed:.1f}s")
+    failed = [metric_query(f"q{i}", "ExecutionsFailed", a, 86400 * 40) for i, a in enumerate(arns)]
+    status, results, _, _ = get_metric_data(bed, failed, now - timedelta(days=31), now + timedelta(days=1))
+    check(all(r["values"] == [6.0] for r in results), "6 failures per machine over the window")
+    bed.reset()
+
+
+def test_quotas(bed: Bed) -> None:
+    bed.control("/_testbed/calls/reset", {})
+    plan = {"latency_ms": 30, "buckets": {"states:ListStateMachines": {"capacity": 3, "refill_per_second": 1},
+                                          "monitoring:DescribeAlarms": {"capacity": 1, "refill_per_second": 0}}}
+    check(bed.control("/_testbed/quotas", plan)["buckets"]["states:ListStateMachines"]["capacity"] == 3, "plan echoed")
+    sfn = bed.client("stepfunctions", config=NO_RETRIES)
+    started = time.monotonic()
+    codes = [error_code(sfn.list_state_machines) for _ in range(5)]
+    elapsed = time.monotonic() - started
+    check(codes[:3] == ["no error"] * 3 and codes[3:] == ["ThrottlingException"] * 2, f"bucket of 3: {codes}")
+    check(elapsed >= 5 * 0.030, f"30 ms latency per call ({elapsed:.3f}s for 5)")
+    try:
+        sfn.list_state_machines()
+        check(False, "still throttled")
+    except ClientError as error:
+        check(error.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+              and error.response["ResponseMetadata"]["HTTPHeaders"].get("x-amzn-requestid"), "throttle: 400 + request id")
+    time.sleep(1.0)  # 1 token per second: one back
+    check(error_code(sfn.list_state_machines) == "no error", "the bucket refills")
+    status, _ = bed.raw("monitoring", query({"Action": "DescribeAlarms", "Version": "2010-08-01"}), FORM)
+    check(status == 200, "first DescribeAlarms admitted")
+    status, body = bed.raw("monitoring", query({"Action": "DescribeAlarms", "Version": "2010-08-01"}), FORM)
+    check(status == 400 and ET.fromstring(body).find(f"{CW_NS}Error/{CW_NS}Code").text == "Throttling",
+          f"Query protocol: Throttling in XML: {status} {body[:200]}")
+    check("AlarmHistoryItems" in bed.client("cloudwatch", config=NO_RETRIES).describe_alarm_history(), "APIs without a bucket are not throttled")
+    calls = bed.control("/_testbed/calls")
+    check(calls["throttled"] == {"monitoring:DescribeAlarms": 1, "states:ListStateMachines": 3}
+          and calls["faults"] == {} and calls["calls"]["states:ListStateMachines"] == 7,
+          f"throttles counted apart from faults, and as calls: {calls}")
+    # thread safety: 20 concurrent calls on a bucket of 10 that never refills
+    bed.control("/_testbed/quotas", {"buckets": {"states:ListStateMachines": {"capacity": 10, "refill_per_second": 0}}})
+    from concurrent.futures import ThreadPoolExecutor
+    clients = [bed.client("stepfunctions", config=NO_RETRIES) for _ in range(20)]
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        codes = list(pool.map(lambda c: error_code(c.list_state_machines), clients))
+    check(codes.count("no error") == 10 and codes.count("ThrottlingException") == 10, f"exactly 10 admitted: {codes}")
+    check(bed.control("/_testbed/quotas", {}) == {"latency_ms": 0.0, "buckets": {}}, "{} turns quotas off")
+    check(all(error_code(sfn.list_state_machines) == "no error" for _ in range(15)), "no throttling when off")
+    try:
+        bed.control("/_testbed/quotas", {"buckets": {"states:ListExecutions": {"capacity": 0}}})
+        check(False, "a bucket without capacity is refused")
+    except urllib.error.HTTPError as error:
+        check(error.code == 400, "invalid quota plan: 400")
+
+
 def main() -> int:
     started = time.monotonic()
     bed = Bed()
@@ -387,7 +612,10 @@ def main() -> int:
         test_alarm_history(bed, day)
         test_sns_to_sqs(bed, seeded)
         test_assume_role(bed)
+        test_metrics(bed, day, seeded)
         test_faults_and_calls(bed)
+        test_quotas(bed)
+        test_metrics_at_scale(bed)
         test_access_denied(bed, day)
     finally:
         code = bed.stop()

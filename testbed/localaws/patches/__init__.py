@@ -7,6 +7,7 @@ from . import (
     auth_errors,
     cloudwatch_alarm_history,
     cloudwatch_alarm_types,
+    cloudwatch_get_metric_data,
     fault_responses,
     iam_action_names,
     sigv4_verifier,
@@ -23,3 +24,4 @@ def apply_all() -> None:
     stepfunctions_seeded.apply()
     cloudwatch_alarm_history.apply()
     cloudwatch_alarm_types.apply()
+    cloudwatch_get_metric_data.apply()
