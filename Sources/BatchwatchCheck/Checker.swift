@@ -139,10 +139,14 @@ public struct Checker: Sendable {
                 ]
                 warnOfDrift(job: job, schedule: schedule, discovered: discovered?[machine.stateMachineArn] ?? [], now: now, plan: &plan)
             case .auto:
-                guard let schedules = discovered?[machine.stateMachineArn] else { continue }  // already a check_error
-                expectations = autoExpectations(job: job, machine: machine, schedules: schedules, window: window, plan: &plan)
+                // Schedules that could not be read are already a check_error.
+                let schedules = discovered?[machine.stateMachineArn] ?? []
+                expectations = discovered == nil ? [] : autoExpectations(job: job, machine: machine, schedules: schedules, window: window, plan: &plan)
             }
-            plan.add(machine, jobs: expectations)
+            // A job with no expected start still owns its machine's runs: their failures and
+            // `max_duration` are reported under its name.
+            let owner = JobExpectation(name: job.name, occurrences: [], nextOccurrence: nil, startWithin: job.startWithin, maxDuration: job.maxDuration)
+            plan.add(machine, jobs: expectations.isEmpty ? [owner] : expectations)
         }
         if configuration.includeUnscheduled, let listed {
             for machine in listed where !plan.targets.contains(where: { $0.arn == machine.stateMachineArn }) {
