@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 @testable import AWSClient
+@testable import TestSupport
 
 /// Counts calls and hands out credentials expiring `lifetime` seconds after the clock's now.
 private actor CountingProvider: CredentialProvider {

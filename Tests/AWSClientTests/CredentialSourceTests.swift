@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 @testable import AWSClient
+@testable import TestSupport
 
 @Suite("Environment, web identity and shared-file credentials")
 struct CredentialSourceTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AWSClient
+@testable import TestSupport
 
 private struct Machine: Decodable, Equatable {
     let name: String

@@ -4,6 +4,7 @@ import Testing
 import FoundationNetworking
 #endif
 @testable import AWSClient
+@testable import TestSupport
 
 private struct ListResult: Decodable, Equatable {
     let count: Int

@@ -5,6 +5,7 @@ import Foundation
 import Testing
 
 @testable import BatchwatchDelivery
+@testable import TestSupport
 
 /// The heartbeat ping after each run.
 struct HeartbeatTests {
@@ -15,7 +16,7 @@ struct HeartbeatTests {
     func failIsAppendedOnlyForExitTwoAndThree(status: BatchwatchCheck.ExitStatus, path: String) async throws {
         let transport = FakeTransport { _, _ in HTTPResponse(status: 200, body: Data("OK".utf8)) }
         let deliverer = Fixture.deliverer(
-            NotifySettings(heartbeatURL: Secret("https://hc-ping.example/ping/abc123")), state: nil, clock: FakeClock(),
+            NotifySettings(heartbeatURL: Secret("https://hc-ping.example/ping/abc123")), state: nil, clock: FakeClock(Fixture.clockStart),
             logs: LogRecorder(), transport: transport)
         await deliverer.heartbeat(exitStatus: status)
         let request = try #require(transport.requests.first)
@@ -31,7 +32,7 @@ struct HeartbeatTests {
 
     @Test func aFailingHeartbeatIsRetriedThenLoggedMasked() async {
         let transport = FakeTransport { _, _ in throw URLError(.cannotConnectToHost) }
-        let clock = FakeClock()
+        let clock = FakeClock(Fixture.clockStart)
         let logs = LogRecorder()
         let deliverer = Fixture.deliverer(
             NotifySettings(heartbeatURL: Secret("https://hc-ping.example/ping/5ecret-uuid-0000")), state: nil, clock: clock,
@@ -45,7 +46,7 @@ struct HeartbeatTests {
 
     @Test func noHeartbeatURLSendsNothing() async {
         let transport = FakeTransport { _, _ in HTTPResponse(status: 200) }
-        await Fixture.deliverer(NotifySettings(), state: nil, clock: FakeClock(), logs: LogRecorder(), transport: transport)
+        await Fixture.deliverer(NotifySettings(), state: nil, clock: FakeClock(Fixture.clockStart), logs: LogRecorder(), transport: transport)
             .heartbeat(exitStatus: .incomplete)
         #expect(transport.requests.isEmpty)
     }

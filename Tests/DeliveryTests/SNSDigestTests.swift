@@ -5,6 +5,7 @@ import Foundation
 import Testing
 
 @testable import BatchwatchDelivery
+@testable import TestSupport
 
 /// The SNS message in both formats, and the Publish call that carries it.
 struct SNSDigestTests {
@@ -87,7 +88,7 @@ struct SNSDigestTests {
                 status: 200, headers: ["Content-Type": "text/xml"],
                 body: Data("<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>".utf8))
         }
-        let clock = FakeClock()
+        let clock = FakeClock(Fixture.clockStart)
         let logs = LogRecorder()
         let topic = "arn:aws:sns:ap-northeast-1:123456789012:batch-alerts"
         let deliverer = Fixture.deliverer(
@@ -110,7 +111,7 @@ struct SNSDigestTests {
 
     @Test func chatbotPublishHasNoSubjectAndTheJSONAsMessage() async throws {
         let transport = FakeTransport { _, _ in HTTPResponse(status: 200, body: Data("<PublishResponse/>".utf8)) }
-        let clock = FakeClock()
+        let clock = FakeClock(Fixture.clockStart)
         let logs = LogRecorder()
         let settings = NotifySettings(sns: SNSTarget(topicArn: "arn:aws:sns:eu-west-1:123456789012:t", format: .chatbot))
         let deliverer = Fixture.deliverer(

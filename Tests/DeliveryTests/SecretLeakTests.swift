@@ -19,7 +19,7 @@ struct SecretLeakTests {
         let state = try Fixture.stateDirectory()
         defer { try? FileManager.default.removeItem(at: state) }
         let webhookURL = receiver.webhookURL(secretPath: Self.webhookSecretPath)
-        let clock = FakeClock()
+        let clock = FakeClock(Fixture.clockStart)
         let logs = LogRecorder()
         let sns = FakeTransport { request, _ in
             if request.url.path.contains(Self.heartbeatSecret) { throw URLError(.timedOut) }

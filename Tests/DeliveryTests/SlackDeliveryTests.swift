@@ -17,7 +17,7 @@ struct SlackDeliveryTests {
         defer { try? FileManager.default.removeItem(at: state) }
         let logs = LogRecorder()
         let settings = NotifySettings(slack: .webhook(Secret(receiver.webhookURL())))
-        let deliverer = Fixture.deliverer(settings, state: state, clock: FakeClock(), logs: logs, receiver: receiver)
+        let deliverer = Fixture.deliverer(settings, state: state, clock: FakeClock(Fixture.clockStart), logs: logs, receiver: receiver)
 
         #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: true)])
         #expect(receiver.posts.count == 1)
@@ -48,12 +48,12 @@ struct SlackDeliveryTests {
         let state = try Fixture.stateDirectory()
         defer { try? FileManager.default.removeItem(at: state) }
         let webhook = SlackTarget.webhook(Secret(receiver.webhookURL()))
-        let quiet = Fixture.deliverer(NotifySettings(slack: webhook), state: state, clock: FakeClock(), logs: LogRecorder(), receiver: receiver)
+        let quiet = Fixture.deliverer(NotifySettings(slack: webhook), state: state, clock: FakeClock(Fixture.clockStart), logs: LogRecorder(), receiver: receiver)
         #expect(await quiet.deliver(Fixture.clean()).isEmpty)
         #expect(receiver.posts.isEmpty)
 
         let always = Fixture.deliverer(
-            NotifySettings(when: .always, slack: webhook), state: state, clock: FakeClock(), logs: LogRecorder(), receiver: receiver)
+            NotifySettings(when: .always, slack: webhook), state: state, clock: FakeClock(Fixture.clockStart), logs: LogRecorder(), receiver: receiver)
         #expect(await always.deliver(Fixture.clean()) == [DeliveryOutcome(target: "slack", ok: true)])
         #expect((receiver.posts.first?.json["text"] as? String)?.hasPrefix("✅ batchwatch: All clear") == true)
     }
@@ -61,7 +61,7 @@ struct SlackDeliveryTests {
     @Test func rateLimitedTwiceWaitsForRetryAfterThenIsAccepted() async throws {
         let receiver = try SlackReceiver(script: [.rateLimited(retryAfter: 7), .rateLimited(retryAfter: 3)])
         defer { receiver.stop() }
-        let clock = FakeClock()
+        let clock = FakeClock(Fixture.clockStart)
         let deliverer = Fixture.deliverer(
             NotifySettings(slack: .webhook(Secret(receiver.webhookURL()))), state: nil, clock: clock, logs: LogRecorder(),
             receiver: receiver)
@@ -75,7 +75,7 @@ struct SlackDeliveryTests {
         let state = try Fixture.stateDirectory()
         defer { try? FileManager.default.removeItem(at: state) }
         let failing = try SlackReceiver(then: .serverError)
-        let clock = FakeClock()
+        let clock = FakeClock(Fixture.clockStart)
         let logs = LogRecorder()
         let policy = DeliveryRetryPolicy(maxAttempts: 4, baseDelay: 1, maxBackoff: 3, requestTimeout: 5)
         let first = Fixture.deliverer(
@@ -121,7 +121,7 @@ struct SlackDeliveryTests {
         let failing = try SlackReceiver(then: .serverError)
         let policy = DeliveryRetryPolicy(maxAttempts: 2, requestTimeout: 5)
         let webhook = NotifySettings(slack: .webhook(Secret(failing.webhookURL())))
-        _ = await Fixture.deliverer(webhook, state: state, clock: FakeClock(), logs: LogRecorder(), receiver: failing, retryPolicy: policy)
+        _ = await Fixture.deliverer(webhook, state: state, clock: FakeClock(Fixture.clockStart), logs: LogRecorder(), receiver: failing, retryPolicy: policy)
             .deliver(Fixture.report())
         failing.stop()
 
@@ -129,7 +129,7 @@ struct SlackDeliveryTests {
         defer { receiver.stop() }
         let settings = NotifySettings(slack: .webhook(Secret(receiver.webhookURL())))
         #expect(
-            await Fixture.deliverer(settings, state: state, clock: FakeClock(), logs: LogRecorder(), receiver: receiver)
+            await Fixture.deliverer(settings, state: state, clock: FakeClock(Fixture.clockStart), logs: LogRecorder(), receiver: receiver)
                 .deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: true)])
         #expect(receiver.posts.count == 1, "one digest for the window, not the old one and the new one")
         #expect(Fixture.files(under: state).filter { $0.path.hasPrefix("spool/") }.isEmpty)
@@ -140,7 +140,7 @@ struct SlackDeliveryTests {
         defer { receiver.stop() }
         let state = try Fixture.stateDirectory()
         defer { try? FileManager.default.removeItem(at: state) }
-        let clock = FakeClock()
+        let clock = FakeClock(Fixture.clockStart)
         let logs = LogRecorder()
         let deliverer = Fixture.deliverer(
             NotifySettings(slack: .webhook(Secret(receiver.webhookURL()))), state: state, clock: clock, logs: logs, receiver: receiver)
@@ -162,7 +162,7 @@ struct SlackDeliveryTests {
         defer { receiver.stop() }
         let logs = LogRecorder()
         let deliverer = Fixture.deliverer(
-            NotifySettings(slack: .webhook(Secret(receiver.webhookURL()))), state: nil, clock: FakeClock(), logs: logs, receiver: receiver)
+            NotifySettings(slack: .webhook(Secret(receiver.webhookURL()))), state: nil, clock: FakeClock(Fixture.clockStart), logs: logs, receiver: receiver)
         #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: false)])
         #expect(receiver.posts.count == 1)
         #expect(logs.contains("rejected: no_service (HTTP 404)", atLeast: .error))
@@ -172,7 +172,7 @@ struct SlackDeliveryTests {
         let receiver = try SlackReceiver()
         defer { receiver.stop() }
         let deliverer = Fixture.deliverer(
-            NotifySettings(slack: .bot(token: Secret("xoxb-1-2-abc"), channel: "#batch-alerts")), state: nil, clock: FakeClock(),
+            NotifySettings(slack: .bot(token: Secret("xoxb-1-2-abc"), channel: "#batch-alerts")), state: nil, clock: FakeClock(Fixture.clockStart),
             logs: LogRecorder(), receiver: receiver)
         #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: true)])
         let post = try #require(receiver.posts.first)
@@ -185,7 +185,7 @@ struct SlackDeliveryTests {
     @Test func chatPostMessageOkFalseIsAnErrorAndNotRetried() async throws {
         let receiver = try SlackReceiver(then: .apiError("channel_not_found"))
         defer { receiver.stop() }
-        let clock = FakeClock()
+        let clock = FakeClock(Fixture.clockStart)
         let logs = LogRecorder()
         let deliverer = Fixture.deliverer(
             NotifySettings(slack: .bot(token: Secret("xoxb-1-2-abc"), channel: "#gone")), state: nil, clock: clock, logs: logs,
@@ -199,7 +199,7 @@ struct SlackDeliveryTests {
     @Test func chatPostMessageInternalErrorIsRetried() async throws {
         let receiver = try SlackReceiver(script: [.apiError("internal_error")])
         defer { receiver.stop() }
-        let clock = FakeClock()
+        let clock = FakeClock(Fixture.clockStart)
         let deliverer = Fixture.deliverer(
             NotifySettings(slack: .bot(token: Secret("xoxb-1-2-abc"), channel: "#batch")), state: nil, clock: clock,
             logs: LogRecorder(), receiver: receiver)
@@ -211,7 +211,7 @@ struct SlackDeliveryTests {
     @Test func theDeadlineStopsRetriesBeforeTheAttemptsRunOut() async throws {
         let receiver = try SlackReceiver(then: .rateLimited(retryAfter: 50))
         defer { receiver.stop() }
-        let clock = FakeClock()
+        let clock = FakeClock(Fixture.clockStart)
         let policy = DeliveryRetryPolicy(maxAttempts: 10, maxRetryAfter: 60, requestTimeout: 5, deadline: 120)
         let deliverer = Fixture.deliverer(
             NotifySettings(slack: .webhook(Secret(receiver.webhookURL()))), state: nil, clock: clock, logs: LogRecorder(),

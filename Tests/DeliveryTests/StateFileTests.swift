@@ -18,7 +18,7 @@ struct StateFileTests {
         try Data("{\"version\": 1, \"delivered\": [ {\"target\": ".utf8).write(to: stateFile)
         let logs = LogRecorder()
         let deliverer = Fixture.deliverer(
-            NotifySettings(slack: .webhook(Secret(receiver.webhookURL()))), state: state, clock: FakeClock(), logs: logs, receiver: receiver)
+            NotifySettings(slack: .webhook(Secret(receiver.webhookURL()))), state: state, clock: FakeClock(Fixture.clockStart), logs: logs, receiver: receiver)
 
         #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: true)])
         #expect(receiver.posts.count == 1)

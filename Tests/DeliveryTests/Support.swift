@@ -7,49 +7,6 @@ import Logging
 @testable import BatchwatchDelivery
 @testable import TestSupport
 
-/// A clock that moves only when slept on, recording every wait.
-final class FakeClock: WallClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-    private var recordedSleeps: [Double] = []
-
-    init(_ start: Date = Date(timeIntervalSince1970: 1_763_650_000)) {  // 2026-11-20T14:46:40Z
-        current = start
-    }
-
-    func now() -> Date { lock.withLock { current } }
-
-    func sleep(seconds: Double) async throws {
-        lock.withLock {
-            recordedSleeps.append(seconds)
-            current = current.addingTimeInterval(seconds)
-        }
-    }
-
-    var sleeps: [Double] { lock.withLock { recordedSleeps } }
-}
-
-/// A transport that records requests and answers from a handler, without any network.
-final class FakeTransport: HTTPTransport, @unchecked Sendable {
-    private let lock = NSLock()
-    private var recorded: [HTTPRequest] = []
-    private let handler: @Sendable (HTTPRequest, Int) throws -> HTTPResponse
-
-    init(_ handler: @escaping @Sendable (HTTPRequest, Int) throws -> HTTPResponse) {
-        self.handler = handler
-    }
-
-    func send(_ request: HTTPRequest, timeout: TimeInterval) async throws -> HTTPResponse {
-        let index: Int = lock.withLock {
-            recorded.append(request)
-            return recorded.count - 1
-        }
-        return try handler(request, index)
-    }
-
-    var requests: [HTTPRequest] { lock.withLock { recorded } }
-}
-
 /// Every log line written through loggers made by `logger()`, level, message and metadata.
 final class LogRecorder: @unchecked Sendable {
     private let lock = NSLock()
@@ -96,6 +53,9 @@ enum Fixture {
     static func at(_ text: String) -> Date {
         ISO8601DateFormatter().date(from: text)!
     }
+
+    /// Where the tests' clocks start: 2026-11-20 23:46:40 in Tokyo.
+    static let clockStart = at("2026-11-20T14:46:40Z")
 
     static let day = CheckWindow(from: at("2026-11-20T00:00:00+09:00"), to: at("2026-11-21T00:00:00+09:00"), timeZone: tokyo)
     static let nextDay = CheckWindow(from: at("2026-11-21T00:00:00+09:00"), to: at("2026-11-22T00:00:00+09:00"), timeZone: tokyo)
