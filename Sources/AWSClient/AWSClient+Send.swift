@@ -23,17 +23,21 @@ struct ErrorDetails: Sendable, Equatable {
 
 extension AWSClient {
     /// Sends `call` until it succeeds, fails for good, runs out of attempts or reaches the deadline.
-    /// Each attempt is signed anew at the skew-corrected time.
+    /// Each attempt is signed anew at the skew-corrected time, and waits for its turn first when
+    /// the operation is paced after throttles.
     func send(_ call: AWSCall) async throws -> HTTPResponse {
         var retriesDone = 0
         var attempt = 0
         var skewCorrected = false
+        var lastFailure: AWSError?
         while true {
             attempt += 1
+            try await waitForTurn(call, attempt: attempt, lastFailure: lastFailure)
             let timeout = try attemptTimeout(call, attempt: attempt)
             let credentials = try await credentialProvider?.credentials()
             let request = await signedRequest(call, credentials: credentials)
             let failure: AWSError
+            let throttled: Bool
             let retryAfter: Double?
             switch try await attemptOnce(call, request, timeout: timeout, credentials: credentials, skewCorrected: skewCorrected) {
             case .success(let response):
@@ -41,13 +45,17 @@ extension AWSClient {
             case .skewCorrected:
                 skewCorrected = true
                 continue
-            case .failed(let error, let retryable, let after):
+            case .failed(let error, let retryable, let isThrottle, let after):
                 guard retryable else { throw error }
                 failure = error
+                throttled = isThrottle
                 retryAfter = after
             }
-            guard attempt < retryPolicy.maxAttempts else { throw failure }
-            let delay = retryPolicy.delay(beforeRetry: retriesDone, random: random(), retryAfter: retryAfter)
+            lastFailure = failure
+            let attemptLimit = retryPolicy.attemptLimit(throttled: throttled)
+            guard attempt < attemptLimit else { throw failure }
+            let delay = retryPolicy.delay(
+                beforeRetry: retriesDone, random: random(), retryAfter: retryAfter, throttled: throttled)
             if let deadline, clock.now().addingTimeInterval(delay) >= deadline {
                 throw deadlineError(call, attempts: attempt, last: failure)
             }
@@ -55,9 +63,9 @@ extension AWSClient {
                 "retrying after \(failure.code ?? failure.kind.rawValue) in \(String(format: "%.2f", delay)) s",
                 metadata: [
                     "operation": "\(call.service.signingName):\(call.operation)",
-                    "attempt": "\(attempt + 1)/\(retryPolicy.maxAttempts)",
+                    "attempt": "\(attempt + 1)/\(attemptLimit)",
                 ])
-            try await clock.sleep(seconds: delay)
+            if delay > 0 { try await clock.sleep(seconds: delay) }
             retriesDone += 1
         }
     }
@@ -66,7 +74,36 @@ extension AWSClient {
         case success(HTTPResponse)
         /// The server's clock differs from ours; the offset is stored, try again at once.
         case skewCorrected
-        case failed(AWSError, retryable: Bool, retryAfter: Double?)
+        case failed(AWSError, retryable: Bool, throttled: Bool, retryAfter: Double?)
+    }
+
+    /// Waits until the operation's send rate lets attempt number `attempt` start (at once unless
+    /// it was throttled before). Throws `deadlineExceeded` rather than wait up to the deadline.
+    private func waitForTurn(_ call: AWSCall, attempt: Int, lastFailure: AWSError?) async throws {
+        guard retryPolicy.paceAfterThrottling else { return }
+        let key = pacingKey(call.service, call.operation)
+        guard let wait = await pacer.reserve(key, at: clock.now(), latest: deadline) else {
+            if let lastFailure { throw deadlineError(call, attempts: attempt - 1, last: lastFailure) }
+            throw AWSError(
+                kind: .deadlineExceeded, message: "no time left for attempt \(attempt) at the throttled send rate",
+                service: call.service.signingName, operation: call.operation)
+        }
+        guard wait > 0 else { return }
+        logger.debug(
+            "pacing after throttles: waiting \(String(format: "%.2f", wait)) s",
+            metadata: ["operation": "\(key)", "attempt": "\(attempt)"])
+        try await clock.sleep(seconds: wait)
+    }
+
+    /// Tells the operation's send rate about a response, logging when a throttle starts pacing.
+    private func recordResponse(_ call: AWSCall, throttled: Bool) async {
+        guard retryPolicy.paceAfterThrottling else { return }
+        let key = pacingKey(call.service, call.operation)
+        guard await pacer.record(key, throttled: throttled, at: clock.now()) else { return }
+        let rate = await pacer.sendRate(key) ?? AdaptiveSendRate.minimumFillRate
+        logger.info(
+            "throttled: pacing this operation from now on, starting at \(String(format: "%.1f", rate)) requests/s",
+            metadata: ["operation": "\(key)"])
     }
 
     /// Sends one signed attempt and classifies what came back.
@@ -81,10 +118,15 @@ extension AWSClient {
             logger.warning(
                 "network error: \(error.localizedDescription)",
                 metadata: ["operation": "\(call.service.signingName):\(call.operation)", "url-error": "\(error.code.rawValue)"])
-            return .failed(transportError(call, error), retryable: true, retryAfter: nil)
+            return .failed(transportError(call, error), retryable: true, throttled: false, retryAfter: nil)
         }
-        if response.isSuccess { return .success(response) }
+        if response.isSuccess {
+            await recordResponse(call, throttled: false)
+            return .success(response)
+        }
         let details = Self.errorDetails(call.service.wireProtocol, response)
+        let throttled = retryPolicy.isThrottling(status: response.status, code: details.code)
+        await recordResponse(call, throttled: throttled)
         let failure = redacted(awsError(call, response: response, details: details), credentials)
         if !skewCorrected, Self.isSkewError(code: details.code, message: details.message),
            let serverDate = response.headers["Date"].flatMap(Self.parseHTTPDate)
@@ -98,7 +140,7 @@ extension AWSClient {
         }
         return .failed(
             failure, retryable: retryPolicy.isRetryable(status: response.status, code: details.code),
-            retryAfter: response.headers["Retry-After"].flatMap { retryAfterSeconds($0) })
+            throttled: throttled, retryAfter: response.headers["Retry-After"].flatMap { retryAfterSeconds($0) })
     }
 
     /// The timeout for the next attempt: the per-request timeout, shortened to the deadline.

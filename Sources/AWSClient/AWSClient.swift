@@ -2,10 +2,12 @@ import Foundation
 import Logging
 @_exported import SigV4
 
-/// Calls AWS services: signs each attempt, retries as the SDKs' standard mode does, corrects
-/// clock skew and keeps within one deadline for the whole run.
+/// Calls AWS services: signs each attempt, retries as `retryPolicy` says (the SDKs' standard mode,
+/// with throttles backed off and paced as in their adaptive mode), corrects clock skew and keeps
+/// within one deadline for the whole run.
 ///
-/// Copies share the clock-skew correction. The wire protocols are in `json`, `query` and `restJSON`.
+/// Copies share the clock-skew correction and the pacing of throttled operations. The wire
+/// protocols are in `json`, `query` and `restJSON`.
 public struct AWSClient: Sendable {
     public let region: String
     /// `nil` sends requests unsigned (STS AssumeRoleWithWebIdentity).
@@ -19,6 +21,7 @@ public struct AWSClient: Sendable {
     public let logger: Logger
     let random: @Sendable () -> Double
     let clockOffset: ClockOffset
+    let pacer: ThrottlePacer
 
     /// Creates a client from its parts. `random` returns a uniform number in `0...1` for backoff jitter.
     public init(
@@ -42,6 +45,7 @@ public struct AWSClient: Sendable {
         self.logger = logger
         self.random = random
         self.clockOffset = ClockOffset()
+        self.pacer = ThrottlePacer()
     }
 
     private init(copying other: AWSClient, credentialProvider: (any CredentialProvider)?, region: String) {
@@ -55,6 +59,7 @@ public struct AWSClient: Sendable {
         self.logger = other.logger
         self.random = other.random
         self.clockOffset = other.clockOffset
+        self.pacer = other.pacer
     }
 
     /// The same client signing with `provider` (`nil`: unsigned), optionally in another region.
@@ -65,6 +70,17 @@ public struct AWSClient: Sendable {
     /// The seconds added to the local clock to get the servers' time (0 until a skew was seen).
     public func clockSkew() async -> Double {
         await clockOffset.seconds
+    }
+
+    /// The requests per second that `service`'s `operation` in this client's region is paced to
+    /// after throttles; `nil` while it has not been throttled (or pacing is off in `retryPolicy`).
+    public func pacedSendRate(_ service: AWSService, operation: String) async -> Double? {
+        await pacer.sendRate(pacingKey(service, operation))
+    }
+
+    /// Quotas are per Region, service and operation, so pacing is too.
+    func pacingKey(_ service: AWSService, _ operation: String) -> String {
+        "\(region)/\(service.signingName):\(operation)"
     }
 }
 
