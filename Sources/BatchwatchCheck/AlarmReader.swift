@@ -96,9 +96,8 @@ public struct AlarmReader: Sendable {
         return AlarmTransition(alarmName: name, timestamp: timestamp, newState: newState, reason: data?.newState.stateReason ?? summary)
     }
 
+    /// Parses an ISO 8601 timestamp, with or without fractional seconds.
     static func parseTimestamp(_ text: String) -> Date? {
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
     }
 }

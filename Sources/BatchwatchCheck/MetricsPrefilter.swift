@@ -27,7 +27,7 @@ struct MetricsPrefilter: Sendable {
     /// The metric reads for one machine and what they must show for it to be cleared.
     private struct Plan {
         var target: Checker.Target
-        /// Completions and run times count from here; starts are read from `startsFrom`.
+        /// Failures count from here; starts, completions and run times are read from `startsFrom`.
         var from: Date
         var startsFrom: Date
         var job: JobExpectation?
@@ -44,7 +44,8 @@ struct MetricsPrefilter: Sendable {
             let job = target.jobs.first
             let longest = job?.maxDuration ?? 0
             let from = Self.floorMinute(window.from.addingTimeInterval(-longest - RunClassifier.earlyStartTolerance))
-            let startsFrom = Self.floorMinute(from.addingTimeInterval(-longest))
+            // With a limit, starts are read back far enough to find a quiet stretch before `from`.
+            let startsFrom = Self.floorMinute(from.addingTimeInterval(-2 * (longest + Self.minute)))
             guard now.timeIntervalSince(startsFrom) < Self.oneMinuteRetention else {
                 decision.needsListing.insert(target.arn)
                 continue
@@ -103,9 +104,8 @@ struct MetricsPrefilter: Sendable {
     private static func clearedStarts(
         _ plan: Plan, index: Int, results: [String: [(Date, Double)]], window: CheckWindow, now: Date
     ) -> Int? {
-        let since = { (id: String) in (results[id] ?? []).filter { $0.0 >= plan.from } }
         // A run of the window that failed did so after `from`; so did its redrive, if any.
-        let failures = (0..<failureMetrics.count).flatMap { since("m\(index)_f\($0)") }
+        let failures = (0..<failureMetrics.count).flatMap { results["m\(index)_f\($0)"] ?? [] }.filter { $0.0 >= plan.from }
         guard failures.allSatisfy({ $0.1 == 0 }) else { return nil }
         guard let job = plan.job else { return 0 }
 
@@ -128,14 +128,23 @@ struct MetricsPrefilter: Sendable {
         }
 
         if let maxDuration = job.maxDuration {
-            // No run may still be going, and none may have taken longer than the limit: every start
-            // since `from` has completed, no run that started in the `maxDuration` before `from` could
-            // be among the completions, and the longest completion is inside the limit.
-            let startsBefore = buckets.filter { $0.0 < plan.from }.count
-            let startsSince = buckets.filter { $0.0 >= plan.from }.count
-            let completions = since("m\(index)_c").reduce(0) { $0 + Int($1.1) }
-            let longest = since("m\(index)_t").map(\.1).max() ?? 0
-            guard startsBefore == 0, completions == startsSince, longest <= maxDuration * 1000 else { return nil }
+            // No run may still be going, and none may have taken longer than the limit. Take the latest
+            // instant `quiet` at or before `from` with no start in the `maxDuration` (and a minute)
+            // before it: a run that completed since `quiet` within the limit started after it, so if
+            // every start since `quiet` has a completion and the longest completion is inside the
+            // limit, nothing is still running.
+            let reach = maxDuration + minute
+            let earlierStarts = buckets.map(\.0).filter { $0 < plan.from }
+            let quiet = ([plan.from] + earlierStarts.reversed()).first { candidate in
+                candidate.addingTimeInterval(-reach) >= plan.startsFrom
+                    && !earlierStarts.contains { $0 < candidate && $0 > candidate.addingTimeInterval(-reach) }
+            }
+            guard let quiet else { return nil }
+            let completionIds = ["m\(index)_c"] + (0..<failureMetrics.count).map { "m\(index)_f\($0)" }
+            let completions = completionIds.flatMap { results[$0] ?? [] }.filter { $0.0 >= quiet }.reduce(0) { $0 + Int($1.1) }
+            let startsSinceQuiet = buckets.filter { $0.0 >= quiet }.count
+            let longest = (results["m\(index)_t"] ?? []).filter { $0.0 >= quiet }.map(\.1).max() ?? 0
+            guard completions == startsSinceQuiet, longest <= maxDuration * 1000 else { return nil }
         }
         return buckets.filter { $0.0 >= floorMinute(window.from) && $0.0 < window.to }.count
     }
