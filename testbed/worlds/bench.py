@@ -1,16 +1,20 @@
 """What scripts/bench runs: the bench world (bench_world.py) checked by the release binary.
 
-    python3 testbed/worlds/bench.py --binary .build/release/batchwatch [--mode listing] [--runs 3]
+    python3 testbed/worlds/bench.py --binary .build/release/batchwatch [--mode listing|metrics] [--runs 1]
 
 For each mode it runs `batchwatch check --date DAY --now NOW --format json` against a private
 test bed and prints the wall time, the peak memory (the child's own max RSS, from wait4), the
-findings and the calls per API as the test bed counted them, and the mode's targets next to
-the measured values, each marked met or not met. It prints and does not assert: it exits 0
-unless a run itself fails (exit status 2 or 3, or output that is not the JSON document).
+findings, how many state machines the check listed, and the calls per API as the test bed
+counted them (one column per mode), then whether both modes found exactly the same (every key
+of every finding), and each mode's targets next to the measured values, marked met or not met.
+It prints and does not assert. A check that ends incomplete (exit status 3: `check_error`
+findings, e.g. calls throttled past the retries) is reported like any other, and the bench
+then exits 1; a check that fails outright (exit status 2, or output that is not the JSON
+document) stops the bench with exit status 1.
 
-A mode is a configuration overlay plus its targets (MODES below). Issue 7 adds a second mode
-(metrics: auto, with the throttle quotas and latency of a real Region in front of the test
-bed); the calls table already has one column per mode.
+A mode is a configuration overlay plus its targets (MODES below). Both modes check through the
+throttle quotas and latency of a real Region (REGION_QUOTAS, issue 7 item 4), re-posted before
+every check so that each starts with full buckets, as a cron run after a quiet hour would.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -42,14 +47,22 @@ class Measurement:
     cpu_seconds: float  # the batchwatch process's user + system time, median over the runs
     exit_status: int
     findings: list[tuple[str, str]]  # (kind, job), sorted
+    finding_documents: list[str]  # every finding as canonical JSON (all keys), sorted
     calls: dict[str, int]
+    throttled: dict[str, int]  # requests refused by a quota bucket, per API (also in calls)
     total_calls: int
     busy_list_executions: int  # ListExecutions of the 2,500-run machine, checked alone
     state_machines: int
+    listed_machines: list[str]  # the machines whose executions the check listed (its debug log)
+    differences_from_listing: int | None = None  # findings not in both this mode and listing
 
     @property
     def calls_per_state_machine(self) -> float:
         return self.total_calls / self.state_machines
+
+    @property
+    def step_functions_calls(self) -> int:
+        return sum(count for api, count in self.calls.items() if api.startswith("states:"))
 
 
 @dataclass
@@ -57,17 +70,26 @@ class Target:
     """A target from the issue: a measured value against a limit."""
 
     label: str
-    measure: Callable[[Measurement], float]
+    measure: Callable[[Measurement], float | None]  # None: not measured in this bench run
     limit: float
     strict: bool  # True: measured < limit; False: measured <= limit
     show: Callable[[float], str]
     show_limit: Callable[[float], str]
+    limit_label: str | None = None  # shown instead of the comparison and show_limit
 
-    def met(self, measurement: Measurement) -> bool:
+    def verdict(self, measurement: Measurement) -> str:
         value = self.measure(measurement)
-        return value < self.limit if self.strict else value <= self.limit
+        if value is None:
+            return "not measured"
+        return "met" if (value < self.limit if self.strict else value <= self.limit) else "NOT MET"
+
+    def shown(self, measurement: Measurement) -> str:
+        value = self.measure(measurement)
+        return "-" if value is None else self.show(value)
 
     def limit_text(self) -> str:
+        if self.limit_label is not None:
+            return self.limit_label
         return ("< " if self.strict else "≤ ") + self.show_limit(self.limit)
 
 
@@ -106,23 +128,75 @@ def whole_mebibytes(value: float) -> str:
     return f"{value / 2**20:g} MiB"
 
 
+def differences(value: float) -> str:
+    return "identical" if value == 0 else f"{value:g} differ"
+
+
+# The throttle quotas of a real Region (most Regions; us-east-1, us-west-2 and eu-west-1 have
+# 200 / 5 for ListExecutions) and 30 ms per call, in front of the test bed (issue 7, item 4).
+REGION_QUOTAS = {
+    "latency_ms": 30,
+    "buckets": {
+        "states:ListExecutions": {"capacity": 100, "refill_per_second": 2},
+        "states:GetExecutionHistory": {"capacity": 250, "refill_per_second": 5},
+        "monitoring:GetMetricData": {"capacity": 50, "refill_per_second": 50},
+    },
+}
+LIST_EXECUTIONS_BUCKET = REGION_QUOTAS["buckets"]["states:ListExecutions"]
+
+
+def apply_region_quotas(bed: LocalTestbed) -> None:
+    """Posts REGION_QUOTAS; posting refills every bucket (resetting the call counts does not)."""
+    bed.control("/_testbed/quotas", REGION_QUOTAS)
+
+
+def list_executions_floor(list_executions: int) -> float:
+    """The least time `list_executions` answered ListExecutions take through a full bucket."""
+    beyond = max(0, list_executions - LIST_EXECUTIONS_BUCKET["capacity"])
+    return beyond / LIST_EXECUTIONS_BUCKET["refill_per_second"]
+
+
+SHOWN = 10  # lines of a long list the report prints
+
+
+def first_lines(lines: list[str], indent: str) -> None:
+    for line in lines[:SHOWN]:
+        print(indent + line)
+    if len(lines) > SHOWN:
+        print(f"{indent}… and {len(lines) - SHOWN} more")
+
+
 MODES = {
     "listing": Mode(
         name="listing",
         description="metrics: off, ListExecutions for every state machine (issue 3)",
         config_overrides={"metrics": "off"},
+        # Issue 3's wall time (< 10 s) was set without quotas; through them listing cannot go
+        # below the ListExecutions floor (about 100 s), which the report prints instead.
         targets=[
             Target("ListExecutions, 2,500-run machine", lambda m: m.busy_list_executions, 2, False, number, plain),
             Target("calls per state machine", lambda m: m.calls_per_state_machine, 1.2, False, number, plain),
             Target("peak memory", lambda m: m.peak_rss_bytes, 64 * 2**20, True, mebibytes, whole_mebibytes),
-            Target("wall time", lambda m: m.wall_seconds, 10, True, seconds, whole_seconds),
         ],
+        prepare=apply_region_quotas,
+    ),
+    "metrics": Mode(
+        name="metrics",
+        description="metrics: auto, AWS/States metrics first, ListExecutions only where they prove nothing (issue 7)",
+        config_overrides={"metrics": "auto"},
+        targets=[
+            Target("Step Functions calls in all", lambda m: m.step_functions_calls, 30, False, number, plain),
+            Target("wall time", lambda m: m.wall_seconds, 15, True, seconds, whole_seconds),
+            Target("findings vs mode listing", lambda m: m.differences_from_listing, 0, False, differences, differences,
+                   limit_label="identical"),
+        ],
+        prepare=apply_region_quotas,
     ),
 }
 
 
 class RunFailed(RuntimeError):
-    """batchwatch did not complete a check (exit 2/3, or no JSON document)."""
+    """batchwatch did not complete a check (exit 2, or no JSON document)."""
 
 
 @dataclass
@@ -134,6 +208,11 @@ class CheckRun:
     peak_rss_bytes: int
     exit_status: int
     document: dict[str, Any]
+    log: str  # batchwatch's stderr (debug level)
+
+    def listed_machines(self) -> list[str]:
+        """The machines whose executions were listed: the checker logs each read at debug level."""
+        return sorted(re.findall(r"stateMachine=(\S+).* read \d+ executions", self.log))
 
 
 def run_check(binary: str, config_path: str, environment: dict[str, str], workdir: str) -> CheckRun:
@@ -155,22 +234,27 @@ def run_check(binary: str, config_path: str, environment: dict[str, str], workdi
         document = json.loads(output)
     except json.JSONDecodeError:
         raise RunFailed(f"exit {process.returncode}, stdout is not JSON:\n{output[:2000]}\n{errors[-2000:]}") from None
-    if process.returncode not in (0, 1):
+    if process.returncode not in (0, 1, 3):
         raise RunFailed(f"exit {process.returncode} (status {document.get('status')}):\n"
                         + json.dumps([f for f in document.get("findings", []) if f.get("kind") == "check_error"][:5], indent=1)
                         + f"\n{errors[-2000:]}")
-    return CheckRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, process.returncode, document)
+    return CheckRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, process.returncode, document, errors)
+
+
+def canonical(finding: dict[str, Any]) -> str:
+    return json.dumps(finding, sort_keys=True, ensure_ascii=False)
 
 
 def measure(mode: Mode, bed: LocalTestbed, credentials: dict[str, Any], binary: str, runs: int, workdir: str) -> Measurement:
-    mode.prepare(bed)
     environment = bed.aws_environment(credentials, bench_world.REGION)
+    environment["BATCHWATCH_LOG_LEVEL"] = "debug"  # names each machine whose executions are read
     state_dir = os.path.join(workdir, "state")
     config_path = os.path.join(workdir, f"bench-{mode.name}.yml")
     with open(config_path, "w", encoding="utf-8") as handle:
         handle.write(bench_world.config(state_dir, mode.config_overrides))
     checks = []
     for _ in range(runs):
+        mode.prepare(bed)
         bed.reset_calls()
         checks.append(run_check(binary, config_path, environment, workdir))
         calls = bed.calls()
@@ -181,6 +265,7 @@ def measure(mode: Mode, bed: LocalTestbed, credentials: dict[str, Any], binary: 
     busy_config = os.path.join(workdir, f"bench-{mode.name}-busy.yml")
     with open(busy_config, "w", encoding="utf-8") as handle:
         handle.write(bench_world.config(state_dir, mode.config_overrides, only=[bench_world.BUSY]))
+    mode.prepare(bed)
     bed.reset_calls()
     run_check(binary, busy_config, environment, workdir)
     busy_calls = bed.calls()["calls"].get("states:ListExecutions", 0)
@@ -189,14 +274,33 @@ def measure(mode: Mode, bed: LocalTestbed, credentials: dict[str, Any], binary: 
         wall_seconds=statistics.median(c.wall_seconds for c in checks),
         peak_rss_bytes=max(c.peak_rss_bytes for c in checks),
         cpu_seconds=statistics.median(c.cpu_seconds for c in checks), exit_status=last.exit_status,
-        findings=findings, calls=calls["calls"], total_calls=calls["total"],
+        findings=findings, finding_documents=sorted(canonical(f) for f in last.document["findings"]),
+        calls=calls["calls"], throttled=calls.get("throttled", {}), total_calls=calls["total"],
         busy_list_executions=busy_calls, state_machines=last.document["checked"]["state_machines"],
+        listed_machines=last.listed_machines(),
     )
+
+
+def compare_with_listing(results: dict[str, Measurement]) -> None:
+    """Sets each other mode's count of findings that are not exactly the same as listing's."""
+    listing = results.get("listing")
+    if listing is None:
+        return
+    for result in results.values():
+        if result is not listing:
+            here, there = Counter(result.finding_documents), Counter(listing.finding_documents)
+            result.differences_from_listing = sum(((here - there) + (there - here)).values())
 
 
 def print_report(results: dict[str, Measurement], seeded: int, machines: int, seed_seconds: float, runs: int) -> None:
     print(f"batchwatch bench: {machines} state machines, {seeded:,} executions (seeded in {seed_seconds:.1f} s), "
           f"checked day {bench_world.DAY} {bench_world.TIMEZONE}, now {bench_world.NOW.isoformat()}")
+    buckets = ", ".join(f"{api} {b['capacity']} / {b['refill_per_second']} per s" for api, b in REGION_QUOTAS["buckets"].items())
+    print(f"quotas in front of the test bed, re-posted (full buckets) before every check: {buckets}; "
+          f"{REGION_QUOTAS['latency_ms']} ms latency per call")
+    print(f"ListExecutions floor for listing all {machines} state machines through these quotas: "
+          f"({machines} - {LIST_EXECUTIONS_BUCKET['capacity']} in the bucket) / {LIST_EXECUTIONS_BUCKET['refill_per_second']} per s"
+          f" = {list_executions_floor(machines):.1f} s")
     print(f"wall time: median of {runs} run{'s' if runs != 1 else ''}; peak memory: the largest max RSS of the batchwatch process")
     expected = bench_world.expected_findings()
     for name, result in results.items():
@@ -206,37 +310,78 @@ def print_report(results: dict[str, Measurement], seeded: int, machines: int, se
         verdict = "as expected" if result.findings == expected else "NOT as expected"
         print(f"  exit status {result.exit_status}; findings: {len(result.findings)} ({found}) — {verdict}")
         if result.findings != expected:
-            print(f"    unexpected: {sorted(set(result.findings) - set(expected))}")
-            print(f"    not found:  {sorted(set(expected) - set(result.findings))}")
-        print(f"  batchwatch CPU time (user + system): {result.cpu_seconds:.2f} s")
+            unexpected = sorted(set(result.findings) - set(expected))
+            missing = sorted(set(expected) - set(result.findings))
+            print(f"    unexpected ({len(unexpected)}): {', '.join(f'{k} {j}' for k, j in unexpected[:SHOWN])}"
+                  + (f", … {len(unexpected) - SHOWN} more" if len(unexpected) > SHOWN else ""))
+            print(f"    not found ({len(missing)}):  {', '.join(f'{k} {j}' for k, j in missing)}")
+        print(f"  wall time {result.wall_seconds:.2f} s; batchwatch CPU time (user + system): {result.cpu_seconds:.2f} s; "
+              f"peak memory {mebibytes(result.peak_rss_bytes)}")
+        listed = result.listed_machines
+        print(f"  state machines listed: {len(listed)} of {result.state_machines}"
+              + (f" ({summarize(listed)})" if len(listed) < result.state_machines else ""))
+        throttled_lists = result.throttled.get("states:ListExecutions", 0)
+        answered = result.calls.get("states:ListExecutions", 0) - throttled_lists
+        print(f"  ListExecutions: {answered} answered, {throttled_lists} throttled;"
+              f" floor for {answered} answered: {list_executions_floor(answered):.1f} s")
 
     names = list(results)
     apis = sorted({api for result in results.values() for api in result.calls})
-    width = max([len(api) for api in apis] + [len("total")]) + 2
-    print("\ncalls per API (counted by the test bed):")
+    throttled = sorted({api for result in results.values() for api in result.throttled})
+    rows = [(api, [results[n].calls.get(api, 0) for n in names]) for api in apis]
+    rows.append(("total", [results[n].total_calls for n in names]))
+    rows.append(("Step Functions (states:*)", [results[n].step_functions_calls for n in names]))
+    rows += [(f"  of which throttled: {api}", [results[n].throttled.get(api, 0) for n in names]) for api in throttled]
+    rows.append(("state machines listed", [len(results[n].listed_machines) for n in names]))
+    rows.append(("wall time, s", [f"{results[n].wall_seconds:.2f}" for n in names]))
+    width = max(len(label) for label, _ in rows) + 2
+    print("\ncalls per API (counted by the test bed, throttled requests included), last run of each mode:")
     print("  " + "".ljust(width) + "".join(name.rjust(12) for name in names))
-    for api in apis:
-        print("  " + api.ljust(width) + "".join(str(results[n].calls.get(api, 0)).rjust(12) for n in names))
-    print("  " + "total".ljust(width) + "".join(str(results[n].total_calls).rjust(12) for n in names))
+    for label, values in rows:
+        print("  " + label.ljust(width) + "".join(str(value).rjust(12) for value in values))
+
+    if "listing" in results and len(results) > 1:
+        listing = results["listing"]
+        for name, result in results.items():
+            if result is listing:
+                continue
+            if result.differences_from_listing == 0:
+                print(f"\nfindings, mode {name} vs mode listing: identical ({len(listing.finding_documents)} findings, every key compared)")
+            else:
+                print(f"\nfindings, mode {name} vs mode listing: NOT identical ({result.differences_from_listing} differ)")
+                only_here = sorted((Counter(result.finding_documents) - Counter(listing.finding_documents)).elements())
+                only_listing = sorted((Counter(listing.finding_documents) - Counter(result.finding_documents)).elements())
+                print(f"  only in mode {name} ({len(only_here)}):")
+                first_lines(only_here, "    ")
+                print(f"  only in mode listing ({len(only_listing)}):")
+                first_lines(only_listing, "    ")
 
     for name, result in results.items():
         print(f"\ntargets, mode {name}:")
         rows = [("target", "measured", "limit", "")]
         for target in MODES[name].targets:
-            rows.append((target.label, target.show(target.measure(result)), target.limit_text(),
-                         "met" if target.met(result) else "NOT MET"))
+            rows.append((target.label, target.shown(result), target.limit_text(), target.verdict(result)))
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
         for row in rows:
             print("  " + "  ".join(row[i].ljust(widths[i]) for i in range(3)) + "  " + row[3])
-        print(f"  (calls per state machine: {result.total_calls} calls / {result.state_machines} state machines read;"
-              f" the 2,500-run machine's ListExecutions: counted in a second check of that machine alone)")
+        if name == "listing":
+            print(f"  (calls per state machine: {result.total_calls} calls / {result.state_machines} state machines read;"
+                  f" the 2,500-run machine's ListExecutions: counted in a second check of that machine alone;"
+                  f" wall time: no target, the floor above; issue 3's < 10 s was without quotas)")
+        if name == "metrics" and "listing" in results:
+            print(f"  (wall time against {results['listing'].wall_seconds:.2f} s for mode listing)")
+
+
+def summarize(names: list[str], shown: int = 12) -> str:
+    return ", ".join(names[:shown]) + (f", … {len(names) - shown} more" if len(names) > shown else "")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", required=True, help="the batchwatch executable (release build)")
     parser.add_argument("--mode", action="append", choices=sorted(MODES), help="mode to run (repeatable; default: all)")
-    parser.add_argument("--runs", type=int, default=3, help="checks per mode; the wall time is their median")
+    # Through the quotas a listing check takes about 100 s, set by the ListExecutions bucket: one run is enough.
+    parser.add_argument("--runs", type=int, default=1, help="checks per mode; the wall time is their median (default 1)")
     args = parser.parse_args()
     modes = args.mode or list(MODES)
 
@@ -254,7 +399,12 @@ def main() -> int:
             except RunFailed as error:
                 print(f"bench: mode {name}: the check failed: {error}", file=sys.stderr)
                 return 1
+    compare_with_listing(results)
     print_report(results, len(seeded["executions"]), len(seeded["stateMachines"]), seed_seconds, args.runs)
+    incomplete = [name for name, result in results.items() if result.exit_status == 3]
+    if incomplete:
+        print(f"bench: mode {', '.join(incomplete)}: the check was incomplete (exit status 3, check_error findings)", file=sys.stderr)
+        return 1
     return 0
 
 
