@@ -106,11 +106,11 @@ private struct RegionReader: Sendable {
 
     /// The scheduled rules (those with a `ScheduleExpression`) that target each machine.
     func rules(targeting arns: [String]) async throws -> [String: [DiscoveredSchedule]] {
-        let namesPerMachine = try await boundedMap(arns, limit: concurrency) { arn in
+        let namesPerMachine = try await concurrentMap(arns, limit: concurrency) { arn in
             try await ruleNames(targeting: arn)
         }
         let allNames = Array(Set(namesPerMachine.flatMap { $0 })).sorted()
-        let described = try await boundedMap(allNames, limit: concurrency) { name in
+        let described = try await concurrentMap(allNames, limit: concurrency) { name in
             try await describeRule(name)
         }
         let rulesByName = Dictionary(uniqueKeysWithValues: zip(allNames, described))
@@ -172,7 +172,7 @@ private struct RegionReader: Sendable {
         let summaries = try await listSchedules().filter {
             arns.contains($0.target.arn) || ScheduleDiscoverer.universalStepFunctionsTargets.contains($0.target.arn)
         }.sorted { ($0.groupName ?? "default", $0.name) < ($1.groupName ?? "default", $1.name) }
-        let details = try await boundedMap(summaries, limit: concurrency) { summary in
+        let details = try await concurrentMap(summaries, limit: concurrency) { summary in
             try await getSchedule(name: summary.name, group: summary.groupName ?? "default")
         }
         var result: [String: [DiscoveredSchedule]] = [:]
@@ -306,26 +306,3 @@ private struct ScheduleDetail: Decodable, Sendable {
     }
 }
 
-/// `body` applied to every item with at most `limit` calls in flight; results keep the items' order.
-func boundedMap<Item: Sendable, Result: Sendable>(
-    _ items: [Item], limit: Int, _ body: @escaping @Sendable (Item) async throws -> Result
-) async throws -> [Result] {
-    try await withThrowingTaskGroup(of: (Int, Result).self) { group in
-        var results = [Result?](repeating: nil, count: items.count)
-        var next = 0
-        while next < items.count && next < limit {
-            let index = next
-            group.addTask { (index, try await body(items[index])) }
-            next += 1
-        }
-        while let (index, value) = try await group.next() {
-            results[index] = value
-            if next < items.count {
-                let index = next
-                group.addTask { (index, try await body(items[index])) }
-                next += 1
-            }
-        }
-        return results.map { $0! }
-    }
-}

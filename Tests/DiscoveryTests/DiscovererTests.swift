@@ -1,6 +1,7 @@
 import AWSClient
 import BatchwatchConfig
 import Foundation
+import Logging
 import Schedules
 import Testing
 import TestSupport
@@ -14,8 +15,11 @@ import TestSupport
 /// - `weekly`: a disabled rule and a disabled schedule;
 /// - `dual`: rule `dual-rule` `rate(6 hours)` and schedule `ops/dual-schedule`;
 /// - `orphan`: nothing; `stream`: an Express machine; and a schedule that targets a Lambda function.
+///
+/// The test bed is one of this suite's own (`TestBed.launch()`): the integration tests, which run in
+/// the same test process, reset `TestBed.shared()` while these run.
 struct DiscoveryWorld: Sendable {
-    let bed: PrivateTestBed
+    let bed: TestBed
     let client: AWSClient
     let arns: [String: String]
 
@@ -26,77 +30,36 @@ struct DiscoveryWorld: Sendable {
     func arn(_ name: String) -> String { arns[name]! }
 
     private static func build() async throws -> DiscoveryWorld {
-        let bed = try await PrivateTestBed.shared()
-        let client = try bed.client()
+        let bed = try await TestBed.launch()
+        let environment = bed.environment(credentials: await bed.credentials)
+        let client = try AWSClient.make(
+            environment: environment, homeDirectory: environment["HOME"] ?? "/nonexistent",
+            logger: Logger(label: "discovery-tests", factory: { _ in SwiftLogNoOpLogHandler() }))
         let arns = try await bed.seed(
             TestBed.Scenario(
                 stateMachines: machineNames.map { TestBed.Scenario.StateMachine(name: $0) }
-                    + [TestBed.Scenario.StateMachine(name: "stream", type: .express)]))
+                    + [TestBed.Scenario.StateMachine(name: "stream", type: .express)])
+        ).stateMachines
         let world = DiscoveryWorld(bed: bed, client: client, arns: arns)
-        try await world.putRule("nightly-etl-at-17", schedule: "cron(0 17 * * ? *)", target: "nightly-etl")
-        try await world.putRule(
-            "nightly-etl-on-upload", pattern: #"{"source": ["aws.s3"]}"#, target: "nightly-etl")
-        try await world.putRule("weekly-rule", schedule: "cron(0 3 ? * MON *)", state: "DISABLED", target: "weekly")
-        try await world.putRule("dual-rule", schedule: "rate(6 hours)", target: "dual")
-        try await world.createScheduleGroup("ops")
-        try await world.createSchedule(
-            "report-ny", expression: "cron(0 2 * * ? *)", timeZone: "America/New_York", windowMinutes: 15,
-            target: arns["report"]!)
-        try await world.createSchedule(
-            "weekly-paused", expression: "cron(0 4 ? * SUN *)", state: "DISABLED", target: arns["weekly"]!)
-        try await world.createSchedule(
-            "dual-schedule", group: "ops", expression: "cron(30 20 ? * MON-FRI *)", target: arns["dual"]!)
-        try await world.createSchedule(
-            "lambda-ping", expression: "rate(5 minutes)",
-            target: "arn:aws:lambda:us-east-1:123456789012:function:ping")
+        try await client.create(TestBed.EventBridgeRule("nightly-etl-at-17", schedule: "cron(0 17 * * ? *)", stateMachineArn: arns["nightly-etl"]!))
+        try await client.create(
+            TestBed.EventBridgeRule("nightly-etl-on-upload", pattern: #"{"source": ["aws.s3"]}"#, stateMachineArn: arns["nightly-etl"]!))
+        try await client.create(
+            TestBed.EventBridgeRule("weekly-rule", schedule: "cron(0 3 ? * MON *)", state: "DISABLED", stateMachineArn: arns["weekly"]!))
+        try await client.create(TestBed.EventBridgeRule("dual-rule", schedule: "rate(6 hours)", stateMachineArn: arns["dual"]!))
+        try await client.createScheduleGroup("ops")
+        try await client.create(
+            TestBed.SchedulerSchedule(
+                "report-ny", expression: "cron(0 2 * * ? *)", timeZone: "America/New_York", windowMinutes: 15,
+                targetArn: arns["report"]!))
+        try await client.create(
+            TestBed.SchedulerSchedule("weekly-paused", expression: "cron(0 4 ? * SUN *)", state: "DISABLED", targetArn: arns["weekly"]!))
+        try await client.create(
+            TestBed.SchedulerSchedule("dual-schedule", group: "ops", expression: "cron(30 20 ? * MON-FRI *)", targetArn: arns["dual"]!))
+        try await client.create(
+            TestBed.SchedulerSchedule(
+                "lambda-ping", expression: "rate(5 minutes)", targetArn: "arn:aws:lambda:us-east-1:123456789012:function:ping"))
         return world
-    }
-
-    // MARK: Creating rules and schedules (signed calls, as any SDK makes them)
-
-    struct Empty: Decodable {}
-
-    func putRule(
-        _ name: String, schedule: String? = nil, pattern: String? = nil, state: String = "ENABLED", target: String
-    ) async throws {
-        struct Rule: Encodable {
-            var Name: String
-            var ScheduleExpression: String?
-            var EventPattern: String?
-            var State: String
-        }
-        struct Target: Encodable { var Id: String; var Arn: String; var RoleArn: String }
-        struct Targets: Encodable { var Rule: String; var Targets: [Target] }
-        let _: Empty = try await client.json(
-            .eventBridge, target: "PutRule",
-            body: Rule(Name: name, ScheduleExpression: schedule, EventPattern: pattern, State: state))
-        let _: Empty = try await client.json(
-            .eventBridge, target: "PutTargets",
-            body: Targets(
-                Rule: name,
-                Targets: [Target(Id: "machine", Arn: arn(target), RoleArn: "arn:aws:iam::123456789012:role/events")]))
-    }
-
-    func createScheduleGroup(_ name: String) async throws {
-        let _: Empty = try await client.restJSON(
-            .scheduler, method: "POST", path: "/schedule-groups/\(name)", body: Data("{}".utf8))
-    }
-
-    func createSchedule(
-        _ name: String, group: String? = nil, expression: String, timeZone: String? = nil, windowMinutes: Int? = nil,
-        state: String = "ENABLED", target: String
-    ) async throws {
-        var body: [String: Any] = [
-            "ScheduleExpression": expression,
-            "State": state,
-            "FlexibleTimeWindow": windowMinutes.map { ["Mode": "FLEXIBLE", "MaximumWindowInMinutes": $0] as [String: Any] }
-                ?? ["Mode": "OFF"],
-            "Target": ["Arn": target, "RoleArn": "arn:aws:iam::123456789012:role/scheduler"],
-        ]
-        if let group { body["GroupName"] = group }
-        if let timeZone { body["ScheduleExpressionTimezone"] = timeZone }
-        let _: Empty = try await client.restJSON(
-            .scheduler, method: "POST", path: "/schedules/\(name)", body: try JSONSerialization.data(withJSONObject: body))
     }
 }
 

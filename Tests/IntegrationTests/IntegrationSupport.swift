@@ -44,19 +44,21 @@ func makeClient(environment: [String: String], region: String? = nil) throws -> 
         logger: quietLogger)
 }
 
-/// Parses `yaml` and runs the check of `Fixed.date` at `Fixed.now` through `Checker`, once with
-/// `metrics: auto` and once with `metrics: off`: metrics first must find exactly what listing
-/// finds, in every scenario these tests seed. Returns the listing run's report; the test bed's call
-/// counts are those of the listing run alone.
-func runCheck(yaml: String, environment: [String: String]) async throws -> CheckReport {
+/// Parses `yaml` and runs the check of `selection` (default `Fixed.date`) at `now` (default
+/// `Fixed.now`) through `Checker`, once with `metrics: auto` and once with `metrics: off`: metrics
+/// first must find exactly what listing finds, in every scenario these tests seed. Returns the
+/// listing run's report; the test bed's call counts are those of the listing run alone.
+func runCheck(
+    yaml: String, environment: [String: String], window selection: WindowSelection = .date(Fixed.date), now: Date = Fixed.now
+) async throws -> CheckReport {
     var configuration = try ConfigurationLoader.parse(yaml: yaml, file: "it.yml", environment: environment)
-    let window = try WindowSelection.date(Fixed.date).resolve(now: Fixed.now, timeZone: configuration.timeZone)
+    let window = try selection.resolve(now: now, timeZone: configuration.timeZone)
     let client = try makeClient(environment: environment, region: configuration.region)
     configuration.metrics = .auto
-    let metricsFirst = await Checker(configuration: configuration, client: client, logger: quietLogger).run(window: window, now: Fixed.now)
+    let metricsFirst = await Checker(configuration: configuration, client: client, logger: quietLogger).run(window: window, now: now)
     try await TestBed.shared().resetCalls()
     configuration.metrics = .off
-    let listing = await Checker(configuration: configuration, client: client, logger: quietLogger).run(window: window, now: Fixed.now)
+    let listing = await Checker(configuration: configuration, client: client, logger: quietLogger).run(window: window, now: now)
     #expect(metricsFirst.findings.map(withoutRequestId) == listing.findings.map(withoutRequestId), "metrics: auto found other findings than metrics: off")
     return listing
 }

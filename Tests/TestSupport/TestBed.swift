@@ -1,3 +1,4 @@
+import AWSClient
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -8,11 +9,13 @@ import Darwin
 import FoundationNetworking
 #endif
 
-/// The local AWS test bed (moto behind `testbed/server.py`), started once per test process.
+/// The local AWS test bed (moto behind `testbed/server.py`): one server process per instance.
 ///
-/// The server runs with `--exit-on-stdin-eof` and a pipe as its stdin that this object keeps
-/// open: when the test process ends, the pipe closes and the server stops. Control calls go to
-/// the unsigned `/_testbed/` endpoints (testbed/README.md). Tests that reset or seed it must not
+/// `shared()` is the one instance of the test process, which the integration tests reset and
+/// seed; `launch()` starts one of the caller's own, for tests that run beside them. Each server
+/// runs with `--exit-on-stdin-eof` and a pipe as its stdin that its object keeps open: when the
+/// test process ends, the pipe closes and the server stops. Control calls go to the unsigned
+/// `/_testbed/` endpoints (testbed/README.md). Tests that reset or seed one instance must not
 /// overlap: run them in one `.serialized` suite.
 public actor TestBed {
     /// Credentials of the test bed's IAM user, as `/_testbed/reset` and the ready line give them.
@@ -204,7 +207,9 @@ public actor TestBed {
         let endpoint: String
     }
 
-    private static func launch() async throws -> TestBed {
+    /// Starts a test bed of the caller's own: a new server process, with its own backends and
+    /// credentials, that nothing else resets. It stops when the test process ends.
+    public static func launch() async throws -> TestBed {
         removeStaleScratchDirectories()
         let environment = ProcessInfo.processInfo.environment
         let server = environment["BATCHWATCH_TESTBED_SERVER"].flatMap { $0.isEmpty ? nil : $0 } ?? locateServerScript()
@@ -415,5 +420,126 @@ extension TestBed {
             encoder.dateEncodingStrategy = .iso8601
             return encoder
         }()
+    }
+}
+
+extension TestBed {
+    /// An EventBridge rule on the default bus that targets a state machine: the bodies of the
+    /// PutRule and PutTargets calls that create it (`client.create(rule)` sends them).
+    public struct EventBridgeRule: Sendable {
+        /// PutRule's body.
+        public struct PutRule: Sendable, Encodable {
+            public var name: String
+            public var scheduleExpression: String?
+            public var eventPattern: String?
+            public var state: String
+
+            enum CodingKeys: String, CodingKey {
+                case name = "Name", scheduleExpression = "ScheduleExpression", eventPattern = "EventPattern", state = "State"
+            }
+        }
+
+        /// PutTargets' body.
+        public struct PutTargets: Sendable, Encodable {
+            public struct RuleTarget: Sendable, Encodable {
+                public var id: String
+                public var arn: String
+                public var roleArn: String
+
+                enum CodingKeys: String, CodingKey { case id = "Id", arn = "Arn", roleArn = "RoleArn" }
+            }
+
+            public var rule: String
+            public var targets: [RuleTarget]
+
+            enum CodingKeys: String, CodingKey { case rule = "Rule", targets = "Targets" }
+        }
+
+        public var putRule: PutRule
+        public var putTargets: PutTargets
+
+        /// A rule `name` that starts `stateMachineArn` on `schedule` (`cron(0 17 * * ? *)`, read in
+        /// UTC) or on events matching `pattern`, in `state` (`ENABLED` or `DISABLED`).
+        public init(_ name: String, schedule: String? = nil, pattern: String? = nil, state: String = "ENABLED", stateMachineArn: String) {
+            putRule = PutRule(name: name, scheduleExpression: schedule, eventPattern: pattern, state: state)
+            putTargets = PutTargets(
+                rule: name,
+                targets: [.init(id: "machine", arn: stateMachineArn, roleArn: "arn:aws:iam::123456789012:role/events")])
+        }
+    }
+
+    /// An EventBridge Scheduler schedule: CreateSchedule's body, sent as `POST path` (REST-JSON)
+    /// by `client.create(schedule)`.
+    public struct SchedulerSchedule: Sendable, Encodable {
+        public var name: String
+        /// `nil`: the `default` group.
+        public var group: String?
+        public var expression: String
+        /// `ScheduleExpressionTimezone`; `nil`: UTC.
+        public var timeZone: String?
+        /// The flexible time window's `MaximumWindowInMinutes`; `nil`: mode `OFF`.
+        public var windowMinutes: Int?
+        public var state: String
+        public var targetArn: String
+
+        /// A schedule `name` that starts `targetArn` (a state machine, or anything else) on `expression`.
+        public init(
+            _ name: String, group: String? = nil, expression: String, timeZone: String? = nil, windowMinutes: Int? = nil,
+            state: String = "ENABLED", targetArn: String
+        ) {
+            self.name = name
+            self.group = group
+            self.expression = expression
+            self.timeZone = timeZone
+            self.windowMinutes = windowMinutes
+            self.state = state
+            self.targetArn = targetArn
+        }
+
+        /// `/schedules/NAME`.
+        public var path: String { "/schedules/\(name)" }
+
+        /// CreateSchedule's JSON body.
+        public func body() throws -> Data { try JSONEncoder().encode(self) }
+
+        private enum Key: String, CodingKey {
+            case GroupName, ScheduleExpression, ScheduleExpressionTimezone, FlexibleTimeWindow, State, Target
+            case Mode, MaximumWindowInMinutes, Arn, RoleArn
+        }
+
+        /// Encodes CreateSchedule's members.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encodeIfPresent(group, forKey: .GroupName)
+            try container.encode(expression, forKey: .ScheduleExpression)
+            try container.encodeIfPresent(timeZone, forKey: .ScheduleExpressionTimezone)
+            try container.encode(state, forKey: .State)
+            var window = container.nestedContainer(keyedBy: Key.self, forKey: .FlexibleTimeWindow)
+            try window.encode(windowMinutes == nil ? "OFF" : "FLEXIBLE", forKey: .Mode)
+            try window.encodeIfPresent(windowMinutes, forKey: .MaximumWindowInMinutes)
+            var target = container.nestedContainer(keyedBy: Key.self, forKey: .Target)
+            try target.encode(targetArn, forKey: .Arn)
+            try target.encode("arn:aws:iam::123456789012:role/scheduler", forKey: .RoleArn)
+        }
+    }
+}
+
+extension AWSClient {
+    private struct Empty: Decodable {}
+
+    /// Creates `rule` with the signed PutRule and PutTargets calls any SDK makes.
+    public func create(_ rule: TestBed.EventBridgeRule) async throws {
+        let _: Empty = try await json(.eventBridge, target: "PutRule", body: rule.putRule)
+        let _: Empty = try await json(.eventBridge, target: "PutTargets", body: rule.putTargets)
+    }
+
+    /// Creates `schedule` with a signed CreateSchedule call.
+    public func create(_ schedule: TestBed.SchedulerSchedule) async throws {
+        let _: Empty = try await restJSON(.scheduler, method: "POST", path: schedule.path, body: try schedule.body())
+    }
+
+    /// Creates the Scheduler schedule group `name` (CreateScheduleGroup).
+    public func createScheduleGroup(_ name: String) async throws {
+        let _: Empty = try await restJSON(.scheduler, method: "POST", path: "/schedule-groups/\(name)", body: Data("{}".utf8))
     }
 }

@@ -36,14 +36,28 @@ public final class URLSessionTransport: HTTPTransport {
         if !request.body.isEmpty || request.method.uppercased() != "GET" {
             urlRequest.httpBody = request.body
         }
-        let (data, response) = try await session.data(for: urlRequest)
-        guard let http = response as? HTTPURLResponse else {
-            throw URLError(.badServerResponse)
-        }
+        let (data, http) = try await perform(urlRequest)
         var headers = HTTPHeaders()
         for (name, value) in http.allHeaderFields {
             headers.add(name: "\(name)", value: "\(value)")
         }
         return HTTPResponse(status: http.statusCode, headers: headers, body: data)
+    }
+
+    /// Runs one request to its end. Task cancellation is deliberately not passed on: cancelling a
+    /// URLSession task can deadlock on Linux (swift-corelibs-foundation#5412), and the request's
+    /// own timeout bounds it anyway.
+    private func perform(_ request: URLRequest) async throws -> (Data, HTTPURLResponse) {
+        try await withCheckedThrowingContinuation { continuation in
+            session.dataTask(with: request) { data, response, error in
+                if let error {
+                    continuation.resume(throwing: error)
+                } else if let http = response as? HTTPURLResponse {
+                    continuation.resume(returning: (data ?? Data(), http))
+                } else {
+                    continuation.resume(throwing: URLError(.badServerResponse))
+                }
+            }.resume()
+        }
     }
 }

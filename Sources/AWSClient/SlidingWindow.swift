@@ -1,6 +1,6 @@
 /// Runs `body` over `items` with at most `limit` in flight (a sliding window over a TaskGroup),
 /// returning the results in the order of `items`.
-func concurrentMap<Item: Sendable, Result: Sendable>(
+public func concurrentMap<Item: Sendable, Result: Sendable>(
     _ items: [Item], limit: Int, _ body: @escaping @Sendable (Item) async -> Result
 ) async -> [Result] {
     await withTaskGroup(of: (Int, Result).self) { group in
@@ -19,4 +19,20 @@ func concurrentMap<Item: Sendable, Result: Sendable>(
         }
         return results.map { $0! }
     }
+}
+
+/// Like `concurrentMap`, for calls that throw: every call runs to its end — none is cancelled
+/// (cancelling URLSession requests can deadlock on Linux, swift-corelibs-foundation#5412) —
+/// and then the first error in the order of `items` is thrown.
+public func concurrentMap<Item: Sendable, Value: Sendable>(
+    _ items: [Item], limit: Int, _ body: @escaping @Sendable (Item) async throws -> Value
+) async throws -> [Value] {
+    let outcomes = await concurrentMap(items, limit: limit) { item -> Result<Value, any Error> in
+        do {
+            return .success(try await body(item))
+        } catch {
+            return .failure(error)
+        }
+    }
+    return try outcomes.map { try $0.get() }
 }
