@@ -49,6 +49,8 @@ public struct Checker: Sendable {
         var notes: [String] = []
         var counts = CheckedCounts(jobs: configuration.jobs.count)
 
+        // Alarms are read alongside the executions: nothing in one waits for the other.
+        async let alarmResult = configuration.alarms.isEmpty ? ([], 0) : alarmFindings(window: window, now: now)
         let plan = await plan(window: window, now: now)
         let targets = plan.targets
         findings += plan.findings
@@ -76,11 +78,9 @@ public struct Checker: Sendable {
         }
 
         findings = await addFailureDetails(to: findings, now: now)
-        if !configuration.alarms.isEmpty {
-            let (alarmFindings, alarmCount) = await alarmFindings(window: window, now: now)
-            findings += alarmFindings
-            counts.alarms = alarmCount
-        }
+        let (alarmFindings, alarmCount) = await alarmResult
+        findings += alarmFindings
+        counts.alarms = alarmCount
 
         let kept = findings.filter { finding in
             finding.kind == .checkError || !configuration.ignore.contains {
