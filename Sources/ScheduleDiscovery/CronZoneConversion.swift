@@ -49,10 +49,12 @@ public enum CronZoneConversion {
         guard let sourceOffset = fixedOffset(of: source, around: around),
             let targetOffset = fixedOffset(of: target, around: around),
             (targetOffset - sourceOffset) % 60 == 0,
-            let original = try? Schedule(parsing: expression), original.kind == .eventBridgeCron,
+            let original = try? Schedule(parsing: expression), let parsed = original.eventBridgeCronFields,
             let fields = CronFields(expression)
         else { return nil }
-        guard let shifted = fields.shifted(byMinutes: (targetOffset - sourceOffset) / 60) else { return nil }
+        guard let shifted = fields.shifted(byMinutes: (targetOffset - sourceOffset) / 60, parsed: parsed) else {
+            return nil
+        }
         let text = shifted.expression
         // The rewrite must give the very same instants; anything else is refused.
         guard let converted = try? Schedule(parsing: text) else { return nil }
@@ -89,7 +91,7 @@ public enum CronZoneConversion {
     static let verificationSpan: TimeInterval = 62 * 86_400
 }
 
-/// The six fields of an EventBridge cron, as text, with the minute and hour fields expanded.
+/// The six fields of an EventBridge cron, as text (upper case), for writing a shifted copy.
 struct CronFields {
     var minute: String
     var hour: String
@@ -109,10 +111,9 @@ struct CronFields {
     var expression: String { "cron(\(minute) \(hour) \(dayOfMonth) \(month) \(dayOfWeek) \(year))" }
 
     /// The same schedule with every time moved by `delta` minutes, or `nil` when that is not one cron.
-    func shifted(byMinutes delta: Int) -> CronFields? {
-        guard let minutes = Self.values(minute, bounds: 0...59), let hours = Self.values(hour, bounds: 0...23) else {
-            return nil
-        }
+    /// `parsed` is what the Schedules parser read from these same fields.
+    func shifted(byMinutes delta: Int, parsed: EventBridgeCronFields) -> CronFields? {
+        let (minutes, hours) = (parsed.minutes, parsed.hours)
         var times = Set<Int>()
         var dayShifts = Set<Int>()
         for hour in hours {
@@ -133,74 +134,17 @@ struct CronFields {
         if newHours != hours { result.hour = Self.render(newHours, bounds: 0...23) }
         if dayShifts == [0] { return result }
 
-        let everyDay = (dayOfMonth == "*" && dayOfWeek == "?") || (dayOfMonth == "?" && dayOfWeek == "*")
-        guard month == "*", year == "*" else { return nil }
-        if everyDay { return result }
-        guard dayShifts.count == 1, let shift = dayShifts.first, dayOfMonth == "?",
-            let weekdays = Self.weekdays(dayOfWeek)
-        else { return nil }
+        guard parsed.isMonthWildcard, parsed.isYearWildcard else { return nil }
+        // One day field is `?`, so a `*` in the other means every day.
+        if parsed.isDayOfMonthWildcard || parsed.isDayOfWeekWildcard { return result }
+        guard dayShifts.count == 1, let shift = dayShifts.first, let weekdays = parsed.plainWeekdays else { return nil }
         result.dayOfWeek = Self.renderWeekdays(Set(weekdays.map { (($0 + shift) % 7 + 7) % 7 }))
         return result
     }
 
-    // MARK: Field values
-
-    /// The values of a minute or hour field (`*`, `a`, `a-b`, `*/n`, `a/n`, `a-b/n`, lists).
-    static func values(_ field: String, bounds: ClosedRange<Int>) -> Set<Int>? {
-        var result = Set<Int>()
-        for item in field.split(separator: ",", omittingEmptySubsequences: false) {
-            let parts = item.split(separator: "/", omittingEmptySubsequences: false)
-            guard parts.count <= 2 else { return nil }
-            var step = 1
-            if parts.count == 2 {
-                guard let parsed = Int(parts[1]), parsed > 0 else { return nil }
-                step = parsed
-            }
-            guard let range = range(String(parts[0]), bounds: bounds, open: parts.count == 2, names: []) else {
-                return nil
-            }
-            result.formUnion(stride(from: range.lowerBound, through: range.upperBound, by: step))
-        }
-        return result
-    }
-
-    /// Weekdays 0 (Sunday) … 6 of a day-of-week field made of numbers 1-7, names, ranges and
-    /// steps; `nil` for `L`, `nL` or `n#k`, which cannot be moved to another day.
-    static func weekdays(_ field: String) -> Set<Int>? {
-        guard !field.contains("#"), !field.contains("L") else { return nil }
-        var result = Set<Int>()
-        for item in field.split(separator: ",", omittingEmptySubsequences: false) {
-            let parts = item.split(separator: "/", omittingEmptySubsequences: false)
-            guard parts.count <= 2 else { return nil }
-            var step = 1
-            if parts.count == 2 {
-                guard let parsed = Int(parts[1]), parsed > 0 else { return nil }
-                step = parsed
-            }
-            guard let range = range(String(parts[0]), bounds: 1...7, open: parts.count == 2, names: weekdayNames) else {
-                return nil
-            }
-            result.formUnion(stride(from: range.lowerBound, through: range.upperBound, by: step).map { $0 - 1 })
-        }
-        return result
-    }
-
-    /// `*`, `a`, `a-b` (numbers or names); `open` (before a step) makes a single value run to the end.
-    private static func range(_ text: String, bounds: ClosedRange<Int>, open: Bool, names: [String]) -> ClosedRange<Int>? {
-        func value(_ token: Substring) -> Int? {
-            if let number = Int(token), bounds.contains(number) { return number }
-            return names.firstIndex(of: String(token)).map { bounds.lowerBound + $0 }
-        }
-        if text == "*" { return bounds }
-        let ends = text.split(separator: "-", omittingEmptySubsequences: false)
-        if ends.count == 2, let start = value(ends[0]), let end = value(ends[1]), start <= end { return start...end }
-        if ends.count == 1, let single = value(ends[0]) { return open ? single...bounds.upperBound : single...single }
-        return nil
-    }
+    // MARK: Rendering
 
     private static let weekdayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
-
-    // MARK: Rendering
 
     /// A minute or hour set as a field: `*`, `a-b/n` for an even progression of three or more,
     /// else a list in which runs of three or more become ranges.

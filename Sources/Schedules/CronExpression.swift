@@ -34,6 +34,8 @@ struct CronExpression: Hashable, Sendable {
     /// A wall time that happens twice runs in both copies: Unix cron with a wildcard or
     /// step in its minute or hour field. Otherwise only the first copy runs.
     let runsInBothCopiesOfRepeatedTime: Bool
+    /// What an EventBridge cron's fields say, for rewriting it; nil for Unix.
+    let eventBridgeFields: EventBridgeCronFields?
 
     /// Whether the schedule runs on `day` (a day of the wall clock).
     func matches(_ day: CivilDay) -> Bool {

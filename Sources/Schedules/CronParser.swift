@@ -25,16 +25,33 @@ enum CronParser {
         case (false, true): daySelection = .dayOfMonth
         }
 
+        // Fields are read left to right, so the first wrong one is the one reported.
+        let minutes = try values(of: minuteText, field: .minute)
+        let hours = try values(of: hourText, field: .hour)
+        let daysOfMonth = daySelection == .dayOfMonth ? try eventBridgeDaysOfMonth(dayOfMonthText) : DayOfMonthSet()
+        let months = Set(try values(of: monthText, field: .month))
+        let daysOfWeek = daySelection == .dayOfWeek ? try eventBridgeDaysOfWeek(dayOfWeekText) : DayOfWeekSet()
+        let years = Set(try values(of: yearText, field: .year)).sorted()
+        // `L` alone (Saturday) counts as a rule too: it is not a plain list of weekdays.
+        let usesDayOfWeekRules = dayOfWeekText.uppercased().contains { $0 == "L" || $0 == "#" }
         return CronExpression(
             dialect: .eventBridge,
-            minutes: try values(of: minuteText, field: .minute).sorted(),
-            hours: try values(of: hourText, field: .hour).sorted(),
-            daysOfMonth: daySelection == .dayOfMonth ? try eventBridgeDaysOfMonth(dayOfMonthText) : DayOfMonthSet(),
-            months: Set(try values(of: monthText, field: .month)),
-            daysOfWeek: daySelection == .dayOfWeek ? try eventBridgeDaysOfWeek(dayOfWeekText) : DayOfWeekSet(),
-            years: Set(try values(of: yearText, field: .year)).sorted(),
+            minutes: minutes.sorted(),
+            hours: hours.sorted(),
+            daysOfMonth: daysOfMonth,
+            months: months,
+            daysOfWeek: daysOfWeek,
+            years: years,
             daySelection: daySelection,
-            runsInBothCopiesOfRepeatedTime: false
+            runsInBothCopiesOfRepeatedTime: false,
+            eventBridgeFields: EventBridgeCronFields(
+                minutes: Set(minutes),
+                hours: Set(hours),
+                isDayOfMonthWildcard: dayOfMonthText == "*",
+                isDayOfWeekWildcard: dayOfWeekText == "*",
+                isMonthWildcard: monthText == "*",
+                isYearWildcard: yearText == "*",
+                plainWeekdays: daySelection == .dayOfWeek && !usesDayOfWeekRules ? daysOfWeek.weekdays : nil)
         )
     }
 
@@ -70,7 +87,8 @@ enum CronParser {
                 weekdays: Set(try values(of: dayOfWeekText, field: .unixDayOfWeek).map { $0 % 7 })),
             years: nil,
             daySelection: eitherDayField ? .either : .both,
-            runsInBothCopiesOfRepeatedTime: isWildcardOrStep(minuteText) || isWildcardOrStep(hourText)
+            runsInBothCopiesOfRepeatedTime: isWildcardOrStep(minuteText) || isWildcardOrStep(hourText),
+            eventBridgeFields: nil
         )
     }
 

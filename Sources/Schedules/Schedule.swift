@@ -58,6 +58,12 @@ public struct Schedule: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The parsed fields of an EventBridge `cron(...)`; `nil` for `rate(...)` and Unix cron lines.
+    public var eventBridgeCronFields: EventBridgeCronFields? {
+        guard case .cron(let cron) = rule else { return nil }
+        return cron.eventBridgeFields
+    }
+
     /// Every expected start in `[start, end)`, in ascending order, computed in `timeZone`
     /// with EventBridge Scheduler's daylight-saving rules (see INTERFACE.md).
     public func occurrences(from start: Date, to end: Date, in timeZone: TimeZone) -> [Date] {
