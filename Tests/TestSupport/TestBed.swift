@@ -221,7 +221,7 @@ public actor TestBed {
         let stdinPipe = Pipe()
         let stdoutPipe = Pipe()
         let logURL = makeEmptyDirectory().appendingPathComponent("testbed.log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         process.standardInput = stdinPipe
         process.standardOutput = stdoutPipe
         process.standardError = try FileHandle(forWritingTo: logURL)
