@@ -59,7 +59,11 @@ let package = Package(
             ]
         ),
         // Loopback HTTP servers and other helpers shared by the test targets.
-        .target(name: "TestSupport", dependencies: ["AWSClient"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: ["AWSClient", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         .testTarget(name: "ScheduleTests", dependencies: ["Schedules"]),
         .testTarget(name: "ConfigTests", dependencies: ["BatchwatchConfig"]),

@@ -350,7 +350,7 @@ extension IntegrationTests {
             let receiver = try SlackReceiver(script: [.apiError("channel_not_found")])
             defer { receiver.stop() }
             let state = TestBed.makeEmptyDirectory().appendingPathComponent("state", isDirectory: true)
-            let logs = DeliveryLogSink()
+            let logs = LogRecorder()
             let deliverer = Deliverer(
                 settings: settings, stateDirectory: state.path, transport: URLSessionTransport.shared, awsClient: nil,
                 clock: SystemWallClock(), logger: logs.logger(), retryPolicy: .standard, slackAPIBaseURL: receiver.apiBaseURL,

@@ -170,39 +170,3 @@ enum DeliveryInbox {
         }
     }
 }
-
-/// Collects every log line of the loggers it makes, at every level, with metadata.
-final class DeliveryLogSink: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-
-    /// A trace-level logger writing here.
-    func logger() -> Logger {
-        Logger(label: "delivery-it") { _ in Handler(sink: self) }
-    }
-
-    /// Everything logged so far, one line each.
-    var text: String {
-        lock.withLock { lines.joined(separator: "\n") }
-    }
-
-    fileprivate func append(_ line: String) {
-        lock.withLock { lines.append(line) }
-    }
-
-    private struct Handler: LogHandler {
-        let sink: DeliveryLogSink
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            sink.append("\(event.level) \(event.message) \(all)")
-        }
-    }
-}
