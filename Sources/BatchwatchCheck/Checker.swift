@@ -265,7 +265,7 @@ public struct Checker: Sendable {
                 let details = try await stepFunctions.failureDetails(of: arn)
                 finding.state = details.state
                 finding.error = details.error
-                finding.cause = details.cause.map { Digest.shorten($0, to: Self.causeLength) }
+                finding.cause = details.cause.map { Digest.shorten(Digest.readable(cause: $0), to: Self.causeLength) }
                 finding.at = details.stoppedAt ?? finding.at
                 if details.isMapRunFailure {
                     finding.detail = "Map Run failed"

@@ -377,6 +377,28 @@ extension IntegrationTests {
             #expect(!shortened.contains("\n"))
         }
 
+        @Test("a Lambda error's JSON cause is reduced to its message, then cut")
+        func lambdaCauseIsItsMessage() async throws {
+            let (bed, environment) = try await freshTestBed()
+            let message = "connection to server at \"analytics.example\" (10.0.3.17), port 5439 failed: " + String(repeating: "timeout expired ", count: 40)
+            let cause = #"{"errorMessage": "\#(message.replacingOccurrences(of: "\"", with: "\\\""))", "errorType": "OperationalError", "stackTrace": ["  File \"/var/task/load.py\", line 12"]}"#
+            try await bed.seed(
+                TestBed.Scenario(stateMachines: [
+                    .init(
+                        name: "loader", region: Fixed.region,
+                        executions: [
+                            .init(start: jst("2026-11-20T02:00:00"), stop: jst("2026-11-20T02:01:00"), status: .failed,
+                                  failure: .init(state: "LoadToRedshift", error: "OperationalError", cause: cause))
+                        ])
+                ]))
+            let report = try await runCheck(yaml: tokyoConfig("jobs: []\n"), environment: environment)
+
+            let readable = try #require(report.findings.first?.cause)
+            #expect(readable.hasPrefix("connection to server at \"analytics.example\" (10.0.3.17), port 5439 failed: timeout expired"))
+            #expect(readable.count <= Checker.causeLength)
+            #expect(!readable.contains("errorMessage"))
+        }
+
         @Test("a Map Run failure names the Map state and its failed item count")
         func mapRunFailure() async throws {
             let (bed, environment) = try await freshTestBed()
