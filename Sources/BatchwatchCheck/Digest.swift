@@ -38,8 +38,8 @@ public struct Digest: Sendable {
         let zone = report.window.timeZone
         let start = LocalTime(zone: zone)
         let zoneName = BatchwatchConfiguration.displayName(of: zone)
-        if start.isWholeDay(from: report.window.from, to: report.window.to) {
-            return "\(start.day(report.window.from)) \(zoneName)"
+        if report.window.isOneLocalDay {
+            return "\(report.window.firstLocalDay) \(zoneName)"
         }
         return "\(start.dayAndMinute(report.window.from)) – \(start.dayAndMinute(report.window.to)) \(zoneName)"
     }
@@ -160,5 +160,17 @@ struct LocalTime {
     /// Whether `[from, to)` is exactly one calendar day.
     func isWholeDay(from: Date, to: Date) -> Bool {
         calendar.startOfDay(for: from) == from && calendar.date(byAdding: .day, value: 1, to: from) == to
+    }
+}
+
+extension CheckWindow {
+    /// `2026-11-20`: the local calendar day the window starts on (digest headers, Chatbot threads).
+    public var firstLocalDay: String {
+        LocalTime(zone: timeZone).day(from)
+    }
+
+    /// Whether the window is exactly one local calendar day (`--date`).
+    public var isOneLocalDay: Bool {
+        LocalTime(zone: timeZone).isWholeDay(from: from, to: to)
     }
 }

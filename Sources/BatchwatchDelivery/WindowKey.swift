@@ -39,20 +39,3 @@ struct WindowKey: Hashable, Codable, Sendable {
         return formatter.date(from: text)
     }
 }
-
-extension CheckWindow {
-    /// `2026-11-20`: the local calendar day the window starts on.
-    var firstLocalDay: String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: from)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
-    }
-
-    /// Whether the window is exactly one local calendar day.
-    var isOneLocalDay: Bool {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar.startOfDay(for: from) == from && calendar.date(byAdding: .day, value: 1, to: from) == to
-    }
-}
