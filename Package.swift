@@ -68,7 +68,12 @@ let package = Package(
         .testTarget(name: "ScheduleTests", dependencies: ["Schedules"]),
         .testTarget(name: "ConfigTests", dependencies: ["BatchwatchConfig"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TestSupport"]),
-        .testTarget(name: "CheckTests", dependencies: ["BatchwatchCheck", "Schedules"]),
+        .testTarget(
+            name: "CheckTests",
+            dependencies: [
+                "BatchwatchCheck", "Schedules", "AWSClient", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "DiscoveryTests", dependencies: ["ScheduleDiscovery", "TestSupport"]),
         .testTarget(name: "DeliveryTests", dependencies: ["BatchwatchDelivery", "TestSupport"]),
         // Real calls against the local AWS test bed (moto), started by scripts/test.

@@ -10,9 +10,6 @@ import Schedules
 /// It never gives a false all-clear: whatever could not be read becomes a `check_error` finding,
 /// and the rest of the check still completes.
 public struct Checker: Sendable {
-    /// The longest cause a finding keeps.
-    public static let causeLength = 300
-
     let configuration: BatchwatchConfiguration
     let client: AWSClient
     let stepFunctions: StepFunctionsReader
@@ -85,6 +82,7 @@ public struct Checker: Sendable {
         let kept = findings.filter { finding in
             finding.kind == .checkError || !configuration.ignore.contains {
                 $0.matches(job: finding.job, error: finding.error, state: finding.state, cause: finding.cause)
+                    || $0.matches(job: finding.job, error: finding.error, state: finding.state, cause: finding.message)
             }
         }
         counts.ignored = findings.count - kept.count
@@ -265,7 +263,8 @@ public struct Checker: Sendable {
                 let details = try await stepFunctions.failureDetails(of: arn)
                 finding.state = details.state
                 finding.error = details.error
-                finding.cause = details.cause.map { Digest.shorten(Digest.readable(cause: $0), to: Self.causeLength) }
+                finding.cause = details.cause
+                finding.message = details.cause.flatMap(Finding.message(fromCause:))
                 finding.at = details.stoppedAt ?? finding.at
                 if details.isMapRunFailure {
                     finding.detail = "Map Run failed"
@@ -287,15 +286,15 @@ public struct Checker: Sendable {
         do {
             let names = try await alarms.alarmNames(names: configuration.alarms.names, prefixes: configuration.alarms.prefixes)
             let selected = Set(names)
-            let transitions = try await alarms.transitions(from: window.from, to: window.to)
-                .filter { selected.contains($0.alarmName) && $0.timestamp >= window.from && $0.timestamp < window.to }
+            let transitions = try await alarms.transitions(from: window.from, to: window.to, of: selected)
+                .filter { $0.timestamp >= window.from && $0.timestamp < window.to }
             let local = LocalTime(zone: window.timeZone)
             let findings = transitions.enumerated().compactMap { index, transition -> Finding? in
-                guard transition.newState == "ALARM" else { return nil }
-                let next = transitions[(index + 1)...].first { $0.alarmName == transition.alarmName && $0.newState != "ALARM" }
-                let detail = next.map { $0.newState == "OK" ? "back to OK at \(local.minute($0.timestamp))" : "\($0.newState) at \(local.minute($0.timestamp))" }
+                guard transition.newState == .alarm else { return nil }
+                let next = transitions[(index + 1)...].first { $0.alarmName == transition.alarmName && $0.newState != .alarm }
+                let detail = next.map { $0.newState == .ok ? "back to OK at \(local.minute($0.timestamp))" : "\($0.newState.rawValue) at \(local.minute($0.timestamp))" }
                 return Finding(
-                    kind: .alarm, job: transition.alarmName, at: transition.timestamp, cause: Digest.shorten(transition.reason, to: Self.causeLength),
+                    kind: .alarm, job: transition.alarmName, at: transition.timestamp, cause: transition.reason,
                     detail: detail ?? "still in ALARM at the end of the window"
                 )
             }

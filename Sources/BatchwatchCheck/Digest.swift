@@ -101,21 +101,8 @@ public struct Digest: Sendable {
         if let detail = finding.detail { parts.append(detail) }
         if let state = finding.state { parts.append("in \(state)") }
         if let error = finding.error { parts.append(error) }
-        if let cause = finding.cause { parts.append(shorten(cause, to: causeLength)) }
+        if let cause = finding.readableCause { parts.append(shorten(cause, to: causeLength)) }
         return parts.joined(separator: " · ")
-    }
-
-    /// A Lambda task's cause is its error as JSON (`{"errorMessage": …, "errorType": …, "stackTrace": …}`):
-    /// the message is what a person needs (the error type is already the finding's `error`).
-    /// Other causes are kept as they are.
-    static func readable(cause: String) -> String {
-        struct LambdaError: Decodable {
-            var errorMessage: String
-        }
-        guard cause.hasPrefix("{"), let error = try? JSONDecoder().decode(LambdaError.self, from: Data(cause.utf8)) else {
-            return cause
-        }
-        return error.errorMessage
     }
 
     /// `text` cut to `limit` characters on one line, with an ellipsis when cut.

@@ -2,15 +2,21 @@ import AWSClient
 import Foundation
 
 /// Decides from the `AWS/States` metrics (GetMetricData) which state machines must have their
-/// executions listed. Metrics may only prove that nothing is wrong; whatever they cannot prove
-/// — a failure, a late or absent start, several runs in one minute, a run still going, data past
-/// the one-minute retention — is left to listing, so the findings are the same in both modes.
+/// executions listed. Metrics may only prove that nothing is wrong, and only where they are
+/// present and consistent: Step Functions delivers them on a best-effort basis, so a datapoint
+/// that is absent is never read as a zero. Whatever they cannot prove — a failure, a late or
+/// absent start, several runs in one minute, a start with no outcome (a run still going, or an
+/// outcome that was not delivered), an answer that cannot be read, data past the one-minute
+/// retention — is left to listing, so the findings are the same in both modes.
 struct MetricsPrefilter: Sendable {
     /// CloudWatch answers at most this many metric queries per GetMetricData call.
     static let queriesPerCall = 500
     /// One-minute datapoints are kept this long.
     static let oneMinuteRetention: TimeInterval = 15 * 86_400
     static let minute: TimeInterval = 60
+    /// Datapoints are read at least this far before the first instant that matters, so that the
+    /// starts of runs that ended after it are found.
+    static let readBack: TimeInterval = 6 * 3_600
 
     let client: AWSClient
 
@@ -27,9 +33,10 @@ struct MetricsPrefilter: Sendable {
     /// The metric reads for one machine and what they must show for it to be cleared.
     private struct Plan {
         var target: Checker.Target
-        /// Failures count from here; starts, completions and run times are read from `startsFrom`.
+        /// The earliest start of a run the window is about: its failures count from here.
         var from: Date
-        var startsFrom: Date
+        /// Datapoints are read from here.
+        var readFrom: Date
         var job: JobExpectation?
     }
 
@@ -37,41 +44,70 @@ struct MetricsPrefilter: Sendable {
         var plans: [Plan] = []
         var decision = Decision(needsListing: [])
         for target in targets where !target.isExpress {
-            guard target.jobs.count <= 1 else {  // several jobs on one machine: who ran for whom is listing's call
-                decision.needsListing.insert(target.arn)
-                continue
-            }
-            let job = target.jobs.first
+            // Several jobs on one machine: who ran for whom is listing's call. Its metrics are still
+            // read, to account for its failures in the account-level series.
+            if target.jobs.count > 1 { decision.needsListing.insert(target.arn) }
+            let job = target.jobs.count == 1 ? target.jobs.first : nil
             let longest = job?.maxDuration ?? 0
             let from = Self.floorMinute(window.from.addingTimeInterval(-longest - RunClassifier.earlyStartTolerance))
-            // With a limit, starts are read back far enough to find a quiet stretch before `from`.
-            let startsFrom = Self.floorMinute(from.addingTimeInterval(-2 * (longest + Self.minute)))
-            guard now.timeIntervalSince(startsFrom) < Self.oneMinuteRetention else {
+            let readFrom = Self.floorMinute(from.addingTimeInterval(-max(2 * (longest + Self.minute), Self.readBack)))
+            guard now.timeIntervalSince(readFrom) < Self.oneMinuteRetention else {
                 decision.needsListing.insert(target.arn)
                 continue
             }
-            plans.append(Plan(target: target, from: from, startsFrom: startsFrom, job: job))
+            plans.append(Plan(target: target, from: from, readFrom: readFrom, job: job))
         }
         guard !plans.isEmpty else { return decision }
 
         let end = Self.ceilMinute(now)
-        let queries = plans.enumerated().flatMap { index, plan in Self.queries(for: plan, index: index) }
-        let results: [String: [(Date, Double)]]
+        let queries = plans.enumerated().flatMap { index, plan in Self.queries(for: plan, index: index) } + Self.accountQueries
+        let answer: MetricAnswer
         do {
-            results = try await read(queries, from: plans.map(\.startsFrom).min()!, to: end)
+            answer = try await read(queries, from: plans.map(\.readFrom).min()!, to: end)
         } catch {
             decision.needsListing.formUnion(plans.map(\.target.arn))
             decision.fallbackNote = "AWS/States metrics could not be read, so every state machine was listed instead (\(error))"
             return decision
         }
-        for (index, plan) in plans.enumerated() {
-            if let starts = Self.clearedStarts(plan, index: index, results: results, window: window, now: now) {
+        for (index, plan) in plans.enumerated() where !decision.needsListing.contains(plan.target.arn) {
+            if let starts = Self.clearedStarts(plan, series: answer.series(of: index), window: window, now: now) {
                 decision.startsInWindow[plan.target.arn] = starts
             } else {
                 decision.needsListing.insert(plan.target.arn)
             }
         }
+        let earliest = plans.map(\.from).min()!
+        if !Self.accountFailuresExplained(answer, plans: plans, since: earliest) {
+            // A failure that no machine's own series shows: its datapoints were lost, or it is an
+            // Express machine's. Machines no job names could hide it, so they are listed.
+            for plan in plans where plan.target.jobs.isEmpty {
+                decision.startsInWindow[plan.target.arn] = nil
+                decision.needsListing.insert(plan.target.arn)
+            }
+        }
         return decision
+    }
+
+    /// The account-level failure series (no dimensions): every machine of the Region publishes
+    /// its failures there too.
+    private static let accountQueries = failureMetrics.enumerated().map { offset, metric in
+        Query(id: "a_\(offset)", metric: metric, arn: nil, stat: "Sum")
+    }
+
+    /// Whether every failure in the account-level series since `since` is one that a machine's
+    /// own series shows, minute by minute. An account-level series that cannot be read explains nothing.
+    private static func accountFailuresExplained(_ answer: MetricAnswer, plans: [Plan], since: Date) -> Bool {
+        var unexplained: [Date: Double] = [:]
+        for offset in failureMetrics.indices {
+            guard let points = answer.points(of: "a_\(offset)") else { return false }
+            for (minute, value) in points where minute >= since { unexplained[minute, default: 0] += value }
+            for index in plans.indices {
+                for (minute, value) in answer.points(of: "m\(index)_\(startMetrics.count + 1 + offset)") ?? [] {
+                    unexplained[minute, default: 0] -= value
+                }
+            }
+        }
+        return unexplained.values.allSatisfy { $0 <= 0 }
     }
 
     /// One metric query: a metric of one machine at one-minute resolution. CloudWatch returns
@@ -79,38 +115,88 @@ struct MetricsPrefilter: Sendable {
     struct Query: Sendable {
         var id: String
         var metric: String
-        var arn: String
+        /// The machine; `nil` for the account-level series.
+        var arn: String?
         var stat: String
     }
 
-    private static let failureMetrics = ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"]
+    /// What one machine's queries read, by metric; `nil` when the metric's answer could not be read.
+    struct MachineSeries {
+        var series: [String: [(Date, Double)]?]
 
+        /// The datapoints of `metric` with a value above zero, oldest first; `nil` when unreadable.
+        func positive(_ metric: String) -> [(Date, Double)]? {
+            guard let points = series[metric] ?? nil else { return nil }
+            return points.filter { $0.1 > 0 }.sorted { $0.0 < $1.0 }
+        }
+    }
+
+    private static let startMetrics = ["ExecutionsStarted", "ExecutionsRedriven"]
+    private static let failureMetrics = ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"]
+    private static let outcomeMetrics = ["ExecutionsSucceeded"] + failureMetrics
+    private static let executionTime = "ExecutionTime"
+
+    /// Every machine's starts, outcomes and run times: a machine is cleared only when each start
+    /// has its outcome, so every one of them is read, scheduled or not.
     private static func queries(for plan: Plan, index: Int) -> [Query] {
-        let arn = plan.target.arn
-        var queries = failureMetrics.enumerated().map { offset, metric in
-            Query(id: "m\(index)_f\(offset)", metric: metric, arn: arn, stat: "Sum")
-        }
-        guard let job = plan.job else { return queries }
-        queries.append(Query(id: "m\(index)_s", metric: "ExecutionsStarted", arn: arn, stat: "Sum"))
-        if job.maxDuration != nil {
-            queries.append(Query(id: "m\(index)_c", metric: "ExecutionsSucceeded", arn: arn, stat: "Sum"))
-            queries.append(Query(id: "m\(index)_t", metric: "ExecutionTime", arn: arn, stat: "Maximum"))
-        }
-        return queries
+        (startMetrics + outcomeMetrics).enumerated().map { offset, metric in
+            Query(id: "m\(index)_\(offset)", metric: metric, arn: plan.target.arn, stat: "Sum")
+        } + [Query(id: "m\(index)_t", metric: executionTime, arn: plan.target.arn, stat: "Maximum")]
     }
 
     /// The runs started in the window when the metrics prove `plan`'s machine has nothing to
     /// report, `nil` when it must be listed.
-    private static func clearedStarts(
-        _ plan: Plan, index: Int, results: [String: [(Date, Double)]], window: CheckWindow, now: Date
-    ) -> Int? {
-        // A run of the window that failed did so after `from`; so did its redrive, if any.
-        let failures = (0..<failureMetrics.count).flatMap { results["m\(index)_f\($0)"] ?? [] }.filter { $0.0 >= plan.from }
-        guard failures.allSatisfy({ $0.1 == 0 }) else { return nil }
-        guard let job = plan.job else { return 0 }
+    private static func clearedStarts(_ plan: Plan, series: MachineSeries, window: CheckWindow, now: Date) -> Int? {
+        guard let starts = series.positive("ExecutionsStarted"), let redrives = series.positive("ExecutionsRedriven"),
+            let times = series.positive(executionTime)
+        else { return nil }
+        var outcomes: [(Date, Double)] = []
+        for metric in outcomeMetrics {
+            guard let points = series.positive(metric) else { return nil }
+            outcomes += points
+            // A run of the window that failed did so after `from`; so did its redrive, if any.
+            if failureMetrics.contains(metric), points.contains(where: { $0.0 >= plan.from }) { return nil }
+        }
+        // Every start (or redrive) read has its outcome, and every outcome read belongs to a run
+        // started since then (or is a single outcome of an older run): nothing is still going, and
+        // no outcome went missing, also of a run that started before the window and ended inside it.
+        guard let ended = outcomesOfRunsStarted(since: plan.readFrom, outcomes: outcomes, times: times) else { return nil }
+        let started = (starts + redrives).reduce(0) { $0 + $1.1 }
+        guard started == ended else { return nil }
 
-        let buckets = (results["m\(index)_s"] ?? []).filter { $0.1 > 0 }.sorted { $0.0 < $1.0 }
-        guard buckets.allSatisfy({ $0.1 == 1 }) else { return nil }  // several runs in one minute
+        if let job = plan.job {
+            guard occurrencesStartedInTime(job, starts: starts, now: now) else { return nil }
+            if let maxDuration = job.maxDuration {
+                let longest = times.filter { $0.0 >= plan.from }.map(\.1).max() ?? 0
+                guard longest <= maxDuration * 1000 else { return nil }
+            }
+        }
+        return Int(starts.filter { $0.0 >= floorMinute(window.from) && $0.0 < window.to }.reduce(0) { $0 + $1.1 })
+    }
+
+    /// How many of the outcomes belong to runs that started at or after `since`: an outcome in
+    /// minute `t` whose run took `d` started no earlier than `t - d`. A lone outcome of an older
+    /// run is not counted; `nil` when an outcome has no run time, or when a minute holds several
+    /// outcomes and one of them may be older.
+    private static func outcomesOfRunsStarted(since: Date, outcomes: [(Date, Double)], times: [(Date, Double)]) -> Double? {
+        let longestByMinute = Dictionary(times.map { ($0.0, $0.1) }, uniquingKeysWith: max)
+        var counted: Double = 0
+        for (minute, count) in outcomes {
+            guard let milliseconds = longestByMinute[minute] else { return nil }
+            if floorMinute(minute.addingTimeInterval(-milliseconds / 1000)) >= since {
+                counted += count
+            } else if count != 1 {
+                return nil
+            }
+        }
+        return counted
+    }
+
+    /// Whether each occurrence of `job` that is due had exactly one run start inside its grace,
+    /// as the start datapoints show. An occurrence with no start datapoint is never `missing`
+    /// from metrics alone: it is left to listing.
+    private static func occurrencesStartedInTime(_ job: JobExpectation, starts: [(Date, Double)], now: Date) -> Bool {
+        guard starts.allSatisfy({ $0.1 == 1 }) else { return false }  // several runs in one minute
         let boundaries = job.occurrences + [job.nextOccurrence].compactMap { $0 }
         for (position, occurrence) in job.occurrences.enumerated() {
             let following = boundaries.count > position + 1 ? boundaries[position + 1] : nil
@@ -119,79 +205,94 @@ struct MetricsPrefilter: Sendable {
             let earliest = occurrence.addingTimeInterval(-tolerance)
             let latest = following?.addingTimeInterval(-tolerance) ?? .distantFuture
             // A minute that straddles either end of the occurrence's span cannot be attributed.
-            if buckets.contains(where: { straddles($0.0, earliest) || straddles($0.0, latest) }) { return nil }
-            guard let first = buckets.first(where: { $0.0 >= earliest && $0.0 < latest }) else {
+            if starts.contains(where: { straddles($0.0, earliest) || straddles($0.0, latest) }) { return false }
+            guard let first = starts.first(where: { $0.0 >= earliest && $0.0 < latest }) else {
                 if job.deadline(of: occurrence) > now { continue }  // pending: listing would not report it either
-                return nil  // missing, or the metric is absent although the machine ran
+                return false  // missing, or the metric is absent although the machine ran
             }
-            guard first.0.addingTimeInterval(minute) <= occurrence.addingTimeInterval(job.startWithin) else { return nil }
+            guard first.0.addingTimeInterval(minute) <= occurrence.addingTimeInterval(job.startWithin) else { return false }
         }
-
-        if let maxDuration = job.maxDuration {
-            // No run may still be going, and none may have taken longer than the limit. Take the latest
-            // instant `quiet` at or before `from` with no start in the `maxDuration` (and a minute)
-            // before it: a run that completed since `quiet` within the limit started after it, so if
-            // every start since `quiet` has a completion and the longest completion is inside the
-            // limit, nothing is still running.
-            let reach = maxDuration + minute
-            let earlierStarts = buckets.map(\.0).filter { $0 < plan.from }
-            let quiet = ([plan.from] + earlierStarts.reversed()).first { candidate in
-                candidate.addingTimeInterval(-reach) >= plan.startsFrom
-                    && !earlierStarts.contains { $0 < candidate && $0 > candidate.addingTimeInterval(-reach) }
-            }
-            guard let quiet else { return nil }
-            let completionIds = ["m\(index)_c"] + (0..<failureMetrics.count).map { "m\(index)_f\($0)" }
-            let completions = completionIds.flatMap { results[$0] ?? [] }.filter { $0.0 >= quiet }.reduce(0) { $0 + Int($1.1) }
-            let startsSinceQuiet = buckets.filter { $0.0 >= quiet }.count
-            let longest = (results["m\(index)_t"] ?? []).filter { $0.0 >= quiet }.map(\.1).max() ?? 0
-            guard completions == startsSinceQuiet, longest <= maxDuration * 1000 else { return nil }
-        }
-        return buckets.filter { $0.0 >= floorMinute(window.from) && $0.0 < window.to }.count
+        return true
     }
 
     private static func straddles(_ bucket: Date, _ instant: Date) -> Bool {
         bucket < instant && bucket.addingTimeInterval(minute) > instant
     }
 
-    /// Runs the queries in calls of at most `queriesPerCall`, following NextToken.
-    private func read(_ queries: [Query], from: Date, to: Date) async throws -> [String: [(Date, Double)]] {
+    /// The datapoints of every query by Id, and the Ids whose answer could not be read.
+    struct MetricAnswer {
+        var points: [String: [(Date, Double)]] = [:]
+        var unreadable: Set<String> = []
+
+        /// One machine's series by metric name (`nil` where unreadable or not answered).
+        func series(of index: Int) -> MachineSeries {
+            var series: [String: [(Date, Double)]?] = [:]
+            let names = MetricsPrefilter.startMetrics + MetricsPrefilter.outcomeMetrics
+            for (offset, name) in names.enumerated() {
+                series[name] = points(of: "m\(index)_\(offset)")
+            }
+            series[MetricsPrefilter.executionTime] = points(of: "m\(index)_t")
+            return MachineSeries(series: series)
+        }
+
+        /// The datapoints of query `id`; `nil` when unreadable.
+        func points(of id: String) -> [(Date, Double)]? {
+            unreadable.contains(id) ? nil : points[id] ?? []
+        }
+    }
+
+    /// Runs the queries in calls of at most `queriesPerCall`, following NextToken. A query whose
+    /// answer is missing, incomplete, or has a timestamp or value that cannot be read is marked
+    /// unreadable (its machine is listed); an answer without a `GetMetricDataResult` throws.
+    private func read(_ queries: [Query], from: Date, to: Date) async throws -> MetricAnswer {
         let timestamps = ISO8601DateFormatter()
-        var results: [String: [(Date, Double)]] = [:]
+        var answer = MetricAnswer()
+        var finalStatus: [String: String] = [:]
         for start in stride(from: 0, to: queries.count, by: Self.queriesPerCall) {
             let chunk = queries[start..<min(start + Self.queriesPerCall, queries.count)]
-            var token: String?
-            repeat {
-                var parameters: [(String, String)] = [
-                    ("StartTime", timestamps.string(from: from)), ("EndTime", timestamps.string(from: to)),
-                    ("ScanBy", "TimestampAscending"),
+            var parameters: [(String, String)] = [
+                ("StartTime", timestamps.string(from: from)), ("EndTime", timestamps.string(from: to)),
+                ("ScanBy", "TimestampAscending"),
+            ]
+            for (offset, query) in chunk.enumerated() {
+                let prefix = "MetricDataQueries.member.\(offset + 1)"
+                parameters += [
+                    ("\(prefix).Id", query.id),
+                    ("\(prefix).MetricStat.Metric.Namespace", "AWS/States"),
+                    ("\(prefix).MetricStat.Metric.MetricName", query.metric),
+                    ("\(prefix).MetricStat.Period", "60"),
+                    ("\(prefix).MetricStat.Stat", query.stat),
                 ]
-                for (offset, query) in chunk.enumerated() {
-                    let prefix = "MetricDataQueries.member.\(offset + 1)"
+                if let arn = query.arn {
                     parameters += [
-                        ("\(prefix).Id", query.id),
-                        ("\(prefix).MetricStat.Metric.Namespace", "AWS/States"),
-                        ("\(prefix).MetricStat.Metric.MetricName", query.metric),
                         ("\(prefix).MetricStat.Metric.Dimensions.member.1.Name", "StateMachineArn"),
-                        ("\(prefix).MetricStat.Metric.Dimensions.member.1.Value", query.arn),
-                        ("\(prefix).MetricStat.Period", "60"),
-                        ("\(prefix).MetricStat.Stat", query.stat),
+                        ("\(prefix).MetricStat.Metric.Dimensions.member.1.Value", arn),
                     ]
                 }
-                if let token { parameters.append(("NextToken", token)) }
-                let response = try await client.query(.cloudWatch, action: "GetMetricData", version: AlarmReader.version, parameters: parameters)
-                guard let result = response.child("GetMetricDataResult") else {
-                    throw AWSError(kind: .unreadableResponse, message: "no <GetMetricDataResult> in the response", service: "monitoring", operation: "GetMetricData")
-                }
+            }
+            let pages = client.queryPages(.cloudWatch, action: "GetMetricData", version: AlarmReader.version, parameters: parameters)
+            for try await result in pages {
                 for member in result.child("MetricDataResults")?.children("member") ?? [] {
-                    guard let id = member.text(at: "Id") else { continue }
-                    let times = member.child("Timestamps")?.children("member").compactMap { AlarmReader.parseTimestamp($0.text) } ?? []
-                    let values = member.child("Values")?.children("member").compactMap { Double($0.text) } ?? []
-                    results[id, default: []] += zip(times, values).map { ($0, $1) }
+                    guard let id = member.text(at: "Id") else {
+                        throw AWSError(
+                            kind: .unreadableResponse, message: "a MetricDataResult without an <Id>", service: "monitoring",
+                            operation: "GetMetricData")
+                    }
+                    finalStatus[id] = member.text(at: "StatusCode") ?? "Complete"
+                    let times = member.child("Timestamps")?.children("member").map { AlarmReader.parseTimestamp($0.text) } ?? []
+                    let values = member.child("Values")?.children("member").map { Double($0.text) } ?? []
+                    guard times.count == values.count, !times.contains(nil), !values.contains(nil) else {
+                        answer.unreadable.insert(id)
+                        continue
+                    }
+                    answer.points[id, default: []] += zip(times, values).map { ($0!, $1!) }
                 }
-                token = result.text(at: "NextToken").flatMap { $0.isEmpty ? nil : $0 }
-            } while token != nil
+            }
         }
-        return results
+        for query in queries where finalStatus[query.id] != "Complete" {
+            answer.unreadable.insert(query.id)  // never answered, cut short (PartialData), or an error status
+        }
+        return answer
     }
 
     static func floorMinute(_ date: Date) -> Date {

@@ -46,7 +46,10 @@ public struct Finding: Sendable, Equatable {
     public var expectedAt: Date?
     public var executionArn: String?
     public var error: String?
+    /// The execution's (or alarm's) own cause, verbatim: a Lambda error's JSON stays JSON.
     public var cause: String?
+    /// The human text taken from `cause` (a Lambda error's `errorMessage`), when it differs from it.
+    public var message: String?
     /// The failing state, or the Map state of a failed Map Run.
     public var state: String?
     /// The console deep link of the execution.
@@ -56,7 +59,8 @@ public struct Finding: Sendable, Equatable {
 
     public init(
         kind: FindingKind, job: String, at: Date, expectedAt: Date? = nil, executionArn: String? = nil,
-        error: String? = nil, cause: String? = nil, state: String? = nil, url: String? = nil, detail: String? = nil
+        error: String? = nil, cause: String? = nil, message: String? = nil, state: String? = nil, url: String? = nil,
+        detail: String? = nil
     ) {
         self.kind = kind
         self.job = job
@@ -65,10 +69,29 @@ public struct Finding: Sendable, Equatable {
         self.executionArn = executionArn
         self.error = error
         self.cause = cause
+        self.message = message
         self.state = state
         self.url = url
         self.detail = detail
     }
+}
+
+extension Finding {
+    /// The human text of a cause: a Lambda task's cause is its error as JSON (`{"errorMessage": …,
+    /// "errorType": …, "stackTrace": …}`) and its message is what a person needs (the error type
+    /// is already the finding's `error`); `nil` for any other cause, which is read as it is.
+    public static func message(fromCause cause: String) -> String? {
+        struct LambdaError: Decodable {
+            var errorMessage: String
+        }
+        guard cause.hasPrefix("{"), let error = try? JSONDecoder().decode(LambdaError.self, from: Data(cause.utf8)),
+            error.errorMessage != cause
+        else { return nil }
+        return error.errorMessage
+    }
+
+    /// What a digest shows of the cause: the message when there is one, else the cause.
+    public var readableCause: String? { message ?? cause }
 }
 
 /// The span of time a check covers, and the timezone its times are shown in.

@@ -50,11 +50,12 @@ private struct JSONReport: Encodable {
         let executionArn: String?
         let error: String?
         let cause: String?
+        let message: String?
         let state: String?
         let url: String?
 
         enum CodingKeys: String, CodingKey {
-            case kind, job, at, error, cause, state, url
+            case kind, job, at, error, cause, message, state, url
             case expectedAt = "expected_at"
             case executionArn = "execution_arn"
         }
@@ -102,6 +103,7 @@ private struct JSONReport: Encodable {
                 executionArn: finding.executionArn,
                 error: finding.error,
                 cause: finding.cause,
+                message: finding.message,
                 state: finding.state,
                 url: finding.url
             )

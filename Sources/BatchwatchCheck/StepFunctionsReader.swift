@@ -37,6 +37,8 @@ public struct StepFunctionsReader: Sendable {
     static let executionsPageSize = 1000
     /// History events read per page, newest first: enough to reach the failing state.
     static let historyPageSize = 25
+    /// History pages read at most: the failing state is near the end of any history.
+    static let historyPagesRead = 2
 
     let client: AWSClient
 
@@ -48,14 +50,9 @@ public struct StepFunctionsReader: Sendable {
     public func stateMachines() async throws -> [StateMachineSummary] {
         struct Request: Encodable { var maxResults = 1000; var nextToken: String? }
         struct Response: Decodable { var stateMachines: [StateMachineSummary]; var nextToken: String? }
-        var machines: [StateMachineSummary] = []
-        var token: String?
-        repeat {
-            let page: Response = try await client.json(.stepFunctions, target: "ListStateMachines", body: Request(nextToken: token))
-            machines += page.stateMachines
-            token = page.nextToken
-        } while token != nil
-        return machines
+        return try await client.jsonPages(
+            .stepFunctions, target: "ListStateMachines", request: { Request(nextToken: $0) }, nextToken: { (page: Response) in page.nextToken }
+        ).collect(\.stateMachines)
     }
 
     /// The executions of `stateMachineArn` that started at or after `notBefore`. ListExecutions
@@ -63,17 +60,16 @@ public struct StepFunctionsReader: Sendable {
     public func executions(of stateMachineArn: String, notBefore: Date) async throws -> [ExecutionRecord] {
         struct Request: Encodable { var stateMachineArn: String; var maxResults: Int; var nextToken: String? }
         struct Response: Decodable { var executions: [ExecutionRecord]; var nextToken: String? }
+        let pages = client.jsonPages(
+            .stepFunctions, target: "ListExecutions",
+            request: { Request(stateMachineArn: stateMachineArn, maxResults: Self.executionsPageSize, nextToken: $0) },
+            nextToken: { (page: Response) in page.nextToken }
+        )
         var executions: [ExecutionRecord] = []
-        var token: String?
-        repeat {
-            let page: Response = try await client.json(
-                .stepFunctions, target: "ListExecutions",
-                body: Request(stateMachineArn: stateMachineArn, maxResults: Self.executionsPageSize, nextToken: token)
-            )
+        for try await page in pages {
             executions += page.executions.filter { $0.startDate >= notBefore }
-            let reachedBack = page.executions.contains { $0.startDate < notBefore }
-            token = reachedBack ? nil : page.nextToken
-        } while token != nil
+            if page.executions.contains(where: { $0.startDate < notBefore }) { break }
+        }
         return executions
     }
 
@@ -82,19 +78,19 @@ public struct StepFunctionsReader: Sendable {
     /// reach the state that failed.
     public func failureDetails(of executionArn: String) async throws -> FailureDetails {
         var details = FailureDetails()
-        var token: String?
-        var pages = 0
-        repeat {
-            let page: HistoryPage = try await client.json(
-                .stepFunctions, target: "GetExecutionHistory",
-                body: HistoryRequest(executionArn: executionArn, maxResults: Self.historyPageSize, reverseOrder: true, nextToken: token)
-            )
-            pages += 1
+        let pages = client.jsonPages(
+            .stepFunctions, target: "GetExecutionHistory",
+            request: { HistoryRequest(executionArn: executionArn, maxResults: Self.historyPageSize, reverseOrder: true, nextToken: $0) },
+            nextToken: { (page: HistoryPage) in page.nextToken }
+        )
+        var read = 0
+        for try await page in pages {
             for event in page.events {
                 details.absorb(event)
             }
-            token = details.state == nil ? page.nextToken : nil
-        } while token != nil && pages < 2
+            read += 1
+            if details.state != nil || read == Self.historyPagesRead { break }
+        }
         return details
     }
 

@@ -66,15 +66,11 @@ public struct ScheduleDiscoverer: Sendable {
         struct Request: Encodable { var maxResults = 1000; var nextToken: String? }
         struct Machine: Decodable { var stateMachineArn: String; var name: String; var type: String? }
         struct Response: Decodable { var stateMachines: [Machine]; var nextToken: String? }
-        var machines: [(arn: String, name: String)] = []
-        var token: String?
-        repeat {
-            let page: Response = try await client.json(
-                .stepFunctions, target: "ListStateMachines", body: Request(nextToken: token))
-            machines += page.stateMachines.filter { $0.type != "EXPRESS" }.map { ($0.stateMachineArn, $0.name) }
-            token = page.nextToken
-        } while token != nil
-        return machines.sorted { $0.name < $1.name }
+        let machines = try await client.jsonPages(
+            .stepFunctions, target: "ListStateMachines", request: { Request(nextToken: $0) },
+            nextToken: { (page: Response) in page.nextToken }
+        ).collect { $0.stateMachines.filter { $0.type != "EXPRESS" } }
+        return machines.map { (arn: $0.stateMachineArn, name: $0.name) }.sorted { $0.name < $1.name }
     }
 
     /// The region field of an ARN.
@@ -140,16 +136,11 @@ private struct RegionReader: Sendable {
             var nextToken: String?
             enum CodingKeys: String, CodingKey { case ruleNames = "RuleNames", nextToken = "NextToken" }
         }
-        var names: [String] = []
-        var token: String?
-        repeat {
-            let page: Response = try await client.json(
-                .eventBridge, target: "ListRuleNamesByTarget",
-                body: Request(targetArn: arn, limit: ScheduleDiscoverer.ruleNamesPageSize, nextToken: token))
-            names += page.ruleNames ?? []
-            token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
-        } while token != nil
-        return names
+        return try await client.jsonPages(
+            .eventBridge, target: "ListRuleNamesByTarget",
+            request: { Request(targetArn: arn, limit: ScheduleDiscoverer.ruleNamesPageSize, nextToken: $0) },
+            nextToken: { (page: Response) in page.nextToken }
+        ).collect { $0.ruleNames ?? [] }
     }
 
     /// DescribeRule's answer; `nil` when the rule was deleted between the calls.
@@ -189,17 +180,10 @@ private struct RegionReader: Sendable {
             var nextToken: String?
             enum CodingKeys: String, CodingKey { case schedules = "Schedules", nextToken = "NextToken" }
         }
-        var summaries: [ScheduleSummary] = []
-        var token: String?
-        repeat {
-            var query = [("MaxResults", String(ScheduleDiscoverer.schedulesPageSize))]
-            if let token { query.append(("NextToken", token)) }
-            let page: Response = try await client.restJSON(
-                .scheduler, method: "GET", path: "/schedules", query: query, operation: "ListSchedules")
-            summaries += page.schedules ?? []
-            token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
-        } while token != nil
-        return summaries
+        return try await client.restJSONPages(
+            .scheduler, path: "/schedules", query: [("MaxResults", String(ScheduleDiscoverer.schedulesPageSize))],
+            operation: "ListSchedules", nextToken: { (page: Response) in page.nextToken }
+        ).collect { $0.schedules ?? [] }
     }
 
     /// GetSchedule's answer; `nil` when the schedule was deleted between the calls.

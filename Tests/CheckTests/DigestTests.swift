@@ -74,10 +74,25 @@ struct DigestTests {
         #expect(markdown.contains("([execution](https://console.aws.amazon.com/states/home?region=ap-northeast-1#/v2/executions/details/arn:x))"))
     }
 
-    @Test func lambdaErrorCauseShowsItsMessage() {
+    @Test func lambdaErrorCauseGivesItsMessage() {
         let cause = #"{"errorMessage": "connection refused by analytics:5439", "errorType": "OperationalError", "stackTrace": ["  File x"]}"#
-        #expect(Digest.readable(cause: cause) == "connection refused by analytics:5439")
-        #expect(Digest.readable(cause: "{not json") == "{not json")
-        #expect(Digest.readable(cause: "Task timed out") == "Task timed out")
+        #expect(Finding.message(fromCause: cause) == "connection refused by analytics:5439")
+        #expect(Finding.message(fromCause: "{not json") == nil)
+        #expect(Finding.message(fromCause: "Task timed out") == nil)
+    }
+
+    @Test func digestShowsTheMessageAndJSONKeepsTheCause() throws {
+        let cause = #"{"errorMessage": "connection refused", "errorType": "OperationalError"}"#
+        let finding = Finding(
+            kind: .failed, job: "etl", at: at("2026-11-20T02:14:00+09:00"), error: "OperationalError", cause: cause,
+            message: Finding.message(fromCause: cause))
+        let window = CheckWindow(from: at("2026-11-20T00:00:00+09:00"), to: at("2026-11-21T00:00:00+09:00"), timeZone: tokyo)
+        let report = CheckReport(window: window, findings: [finding], checked: CheckedCounts())
+        #expect(Digest(report: report).text().contains("OperationalError · connection refused"))
+        #expect(!Digest(report: report).text().contains("errorMessage"))
+        let document = try JSONSerialization.jsonObject(with: report.jsonDocument()) as? [String: Any]
+        let json = try #require((document?["findings"] as? [[String: Any]])?.first)
+        #expect(json["cause"] as? String == cause)
+        #expect(json["message"] as? String == "connection refused")
     }
 }

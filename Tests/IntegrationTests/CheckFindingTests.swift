@@ -356,8 +356,8 @@ extension IntegrationTests {
             #expect(report.findings.map { "\($0.kind.rawValue) \($0.job)" } == ["failed etl-afternoon"])
         }
 
-        @Test("a long multi-line cause is cut to a readable single line")
-        func longCauseIsShortened() async throws {
+        @Test("a long multi-line cause is kept whole in the finding and cut to one line in the digest")
+        func longCauseIsKeptAndShortenedInTheDigest() async throws {
             let (bed, environment) = try await freshTestBed()
             let cause = "Traceback (most recent call last):\n" + String(repeating: "  File \"etl.py\", line 12, in load\n", count: 100)
             try await bed.seed(
@@ -371,13 +371,16 @@ extension IntegrationTests {
                 ]))
             let report = try await runCheck(yaml: tokyoConfig("jobs: []\n"), environment: environment)
 
-            let shortened = try #require(report.findings.first?.cause)
-            #expect(shortened.count <= Checker.causeLength)
-            #expect(shortened.hasPrefix("Traceback (most recent call last):   File \"etl.py\""))
-            #expect(!shortened.contains("\n"))
+            let finding = try #require(report.findings.first)
+            #expect(finding.cause == cause)
+            #expect(finding.message == nil)
+            let line = try #require(Digest(report: report).lines.first)
+            #expect(line.detail.contains("Traceback (most recent call last):   File \"etl.py\""))
+            #expect(line.detail.count < 300)
+            #expect(!line.detail.contains("\n"))
         }
 
-        @Test("a Lambda error's JSON cause is reduced to its message, then cut")
+        @Test("a Lambda error's JSON cause stays JSON; its message is the finding's message")
         func lambdaCauseIsItsMessage() async throws {
             let (bed, environment) = try await freshTestBed()
             let message = "connection to server at \"analytics.example\" (10.0.3.17), port 5439 failed: " + String(repeating: "timeout expired ", count: 40)
@@ -393,10 +396,14 @@ extension IntegrationTests {
                 ]))
             let report = try await runCheck(yaml: tokyoConfig("jobs: []\n"), environment: environment)
 
-            let readable = try #require(report.findings.first?.cause)
-            #expect(readable.hasPrefix("connection to server at \"analytics.example\" (10.0.3.17), port 5439 failed: timeout expired"))
-            #expect(readable.count <= Checker.causeLength)
-            #expect(!readable.contains("errorMessage"))
+            let finding = try #require(report.findings.first)
+            #expect(finding.cause == cause)
+            let parsed = try JSONSerialization.jsonObject(with: Data(try #require(finding.cause).utf8)) as? [String: Any]
+            #expect(parsed?["errorType"] as? String == "OperationalError")
+            #expect(finding.message == message)
+            let line = try #require(Digest(report: report).lines.first)
+            #expect(line.detail.contains("connection to server at \"analytics.example\" (10.0.3.17), port 5439 failed: timeout expired"))
+            #expect(!line.detail.contains("errorMessage"))
         }
 
         @Test("a Map Run failure names the Map state and its failed item count")

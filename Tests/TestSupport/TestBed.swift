@@ -296,13 +296,38 @@ extension TestBed {
             public var region: String?
             public var startState: String?
             public var executions: [Execution]?
+            /// `false`: none of the executions' `AWS/States` metrics were delivered.
+            public var metrics: Bool?
+            /// Metrics from this instant on were not delivered (yet).
+            public var metricsUntil: Date?
+            /// Datapoints that no execution explains.
+            public var extraMetrics: [Datum]?
 
-            public init(name: String, type: Kind? = nil, region: String? = nil, startState: String? = nil, executions: [Execution]? = nil) {
+            public init(
+                name: String, type: Kind? = nil, region: String? = nil, startState: String? = nil, executions: [Execution]? = nil,
+                metrics: Bool? = nil, metricsUntil: Date? = nil, extraMetrics: [Datum]? = nil
+            ) {
                 self.name = name
                 self.type = type
                 self.region = region
                 self.startState = startState
                 self.executions = executions
+                self.metrics = metrics
+                self.metricsUntil = metricsUntil
+                self.extraMetrics = extraMetrics
+            }
+
+            /// One `AWS/States` datapoint of the machine.
+            public struct Datum: Sendable, Encodable {
+                public var name: String
+                public var value: Double
+                public var at: Date
+
+                public init(name: String, value: Double = 1, at: Date) {
+                    self.name = name
+                    self.value = value
+                    self.at = at
+                }
             }
         }
 
@@ -320,11 +345,14 @@ extension TestBed {
             public var redriveCount: Int?
             public var redriveDate: Date?
             public var redriveStatus: String?
+            /// Metrics of this run that were not delivered (`ExecutionsFailed`, `ExecutionTime`, …).
+            public var metricsOmitted: [String]?
 
             public init(
                 start: Date, stop: Date? = nil, status: Status? = nil, name: String? = nil, failure: Failure? = nil,
-                redriveCount: Int? = nil, redriveDate: Date? = nil, redriveStatus: String? = nil
+                redriveCount: Int? = nil, redriveDate: Date? = nil, redriveStatus: String? = nil, metricsOmitted: [String]? = nil
             ) {
+                self.metricsOmitted = metricsOmitted
                 self.start = start
                 self.stop = stop
                 self.status = status

@@ -62,11 +62,15 @@ def execution_data(
     return data
 
 
-def publish(region: str, machine_arn: str, data: list[tuple[str, float, str, datetime]]) -> None:
-    """Append `data` for `machine_arn` to the region's CloudWatch metrics, per machine and account-level."""
+def publish(
+    region: str, machine_arn: str, data: list[tuple[str, float, str, datetime]], per_machine: bool = True
+) -> None:
+    """Append `data` for `machine_arn` to the region's CloudWatch metrics, account-level and (unless
+    `per_machine` is false, the machine's own series lost) per machine."""
     backend = cloudwatch_backends[ACCOUNT][region]
-    per_machine = [{"Name": "StateMachineArn", "Value": machine_arn}]
+    dimensions = [{"Name": "StateMachineArn", "Value": machine_arn}]
     for name, value, unit, at in data:
-        backend.metric_data.append(MetricDatum(NAMESPACE, name, value, per_machine, at, unit))
+        if per_machine:
+            backend.metric_data.append(MetricDatum(NAMESPACE, name, value, dimensions, at, unit))
         backend.metric_data.append(MetricDatum(NAMESPACE, name, value, [], at, unit))
 

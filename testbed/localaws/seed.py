@@ -151,7 +151,9 @@ def _counts(total: int, failed: int) -> dict[str, int]:
     }
 
 
-def _seed_execution(backend: Any, machine: Any, spec: dict, path: str, publish_metrics: bool) -> dict[str, str]:
+def _seed_execution(
+    backend: Any, machine: Any, spec: dict, path: str, publish_metrics: bool, metrics_until: datetime | None = None
+) -> dict[str, str]:
     status = spec.get("status", "SUCCEEDED")
     if status not in STATUSES:
         raise ScenarioError(f"{path}.status: {status!r} is not one of {list(STATUSES)}")
@@ -232,9 +234,14 @@ def _seed_execution(backend: Any, machine: Any, spec: dict, path: str, publish_m
             backend.testbed_map_runs = {}
         backend.testbed_map_runs.update(history.map_runs)
     machine.executions.append(execution)
-    if publish_metrics:
-        metrics.publish(backend.region_name, machine.arn, metrics.execution_data(
-            start, stop, status, first_failure, redrive_date if first_failure else None))
+    omitted = spec.get("metricsOmitted") or []
+    if not isinstance(omitted, list) or not all(isinstance(name, str) for name in omitted):
+        raise ScenarioError(f"{path}.metricsOmitted: must be a list of metric names")
+    data = metrics.execution_data(start, stop, status, first_failure, redrive_date if first_failure else None)
+    metrics.publish(backend.region_name, machine.arn, [
+        datum for datum in data
+        if datum[0] not in omitted and (metrics_until is None or datum[3] < metrics_until)
+    ], per_machine=publish_metrics)
     result = {"machine": machine.name, "name": name, "executionArn": execution.execution_arn}
     if history.map_runs:
         result["mapRunArn"] = next(iter(history.map_runs))
@@ -257,10 +264,20 @@ def _seed_machine(spec: dict, path: str) -> tuple[str, list[dict[str, str]]]:
     )
     machine.type = machine_type
     machine.sm_type = machine_type
+    metrics_until = _instant(spec["metricsUntil"], f"{path}.metricsUntil") if spec.get("metricsUntil") else None
     executions = [
-        _seed_execution(backend, machine, e, f"{path}.executions[{i}]", publish_metrics)
+        _seed_execution(backend, machine, e, f"{path}.executions[{i}]", publish_metrics, metrics_until)
         for i, e in enumerate(spec.get("executions", []))
     ]
+    extra = []
+    for i, datum in enumerate(spec.get("extraMetrics") or []):
+        where = f"{path}.extraMetrics[{i}]"
+        if not isinstance(datum, dict) or not isinstance(datum.get("name"), str):
+            raise ScenarioError(f"{where}: needs a metric name, a value and an instant")
+        unit = "Milliseconds" if datum["name"] == "ExecutionTime" else "Count"
+        extra.append((datum["name"], float(datum.get("value", 1)), unit, _instant(datum.get("at"), f"{where}.at")))
+    if extra:
+        metrics.publish(backend.region_name, machine.arn, extra)
     return machine.arn, executions
 
 

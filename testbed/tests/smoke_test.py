@@ -455,7 +455,8 @@ def test_metrics(bed: Bed, day: datetime, seeded: dict) -> None:
           f"per-machine sums agree with the seeded runs (failed = 2 + a redrive's first attempt): {sums}")
     check(sums["tmax"] == [7_200_000.0], "Maximum ExecutionTime = the 2 h TIMED_OUT run, in ms")
     check(sums["tcount"] == [6.0], "ExecutionTime for 5 finished runs and 1 redriven first attempt; none for RUNNING")
-    check(sums["account"] == [9.0], "account-level series (no dimensions): every machine publishing in the region")
+    check(sums["account"] == [10.0], "account-level series (no dimensions): every machine in the region, also one "
+          "whose own series was lost (metrics: false)")
     check(results[0]["label"] == "ExecutionsStarted"
           and results[0]["timestamps"] == [zulu(window[0])], "label = metric name; one datapoint at the period start")
     # one-minute resolution: datapoints at the minute of each start/stop
