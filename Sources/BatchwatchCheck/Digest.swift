@@ -1,5 +1,6 @@
 import BatchwatchConfig
 import Foundation
+import Schedules
 
 /// One problem as the digests show it: what, which job, when (local time) and the particulars.
 public struct DigestLine: Sendable, Equatable {
@@ -144,9 +145,10 @@ struct LocalTime {
         "\(day(date)) \(minute(date))"
     }
 
-    /// Whether `[from, to)` is exactly one calendar day.
+    /// Whether `[from, to)` is exactly one calendar day: from its first instant to the next day's.
     func isWholeDay(from: Date, to: Date) -> Bool {
-        calendar.startOfDay(for: from) == from && calendar.date(byAdding: .day, value: 1, to: from) == to
+        let day = LocalDay(containing: from, in: calendar.timeZone)
+        return day.firstInstant(in: calendar.timeZone) == from && day.next.firstInstant(in: calendar.timeZone) == to
     }
 }
 

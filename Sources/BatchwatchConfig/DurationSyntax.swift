@@ -31,13 +31,20 @@ public enum DurationSyntax {
         guard digits.isEmpty, !unitsSeen.isEmpty else {
             return .failure(DurationSyntaxError("'\(text)' is not a duration; \(example)"))
         }
+        guard seconds <= longest else {
+            return .failure(DurationSyntaxError("'\(text)' is longer than a year (8760h), the longest duration allowed"))
+        }
         return .success(seconds)
     }
 
+    /// The longest duration a configuration may give: a year of 365 days (8760h).
+    public static let longest: TimeInterval = 365 * 86_400
+
     /// `5400` as `1h30m`, `90` as `1m30s`, `0` as `0s`; fractions of a second are dropped.
+    /// Any value is safe: one too large for an integer is written as the largest.
     public static func format(_ seconds: TimeInterval) -> String {
-        var remaining = Int(seconds.rounded(.down))
-        if remaining <= 0 { return "0s" }
+        guard seconds >= 1 else { return "0s" }
+        var remaining = seconds < 0x1p62 ? Int(seconds.rounded(.down)) : 1 << 62
         var text = ""
         for (unit, size) in [("h", 3600), ("m", 60), ("s", 1)] where remaining >= size {
             text += "\(remaining / size)\(unit)"

@@ -32,7 +32,26 @@ public enum ValidationSummary {
         for rule in config.ignore { lines.append("  " + describe(rule)) }
         lines.append("")
         lines += notifyLines(config.notify)
+        let warnings = warnings(config, now: now)
+        if !warnings.isEmpty {
+            lines.append("")
+            lines.append("Warnings")
+            lines += warnings.map { "  " + $0 }
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// What is allowed but almost certainly a mistake: a job whose schedule has no start after
+    /// `now` (a date that never comes, such as 30 February, or years that have passed), so it
+    /// is never expected to run. `validate` prints them and still exits 0.
+    public static func warnings(_ config: BatchwatchConfiguration, now: Date) -> [String] {
+        config.jobs.compactMap { job in
+            guard case .expression(let schedule) = job.schedule else { return nil }
+            let timeZone = config.timeZone(for: job)
+            guard schedule.nextOccurrences(after: now, count: 1, in: timeZone).isEmpty else { return nil }
+            return "job \(job.name): schedule \(schedule.expression) never fires after \(format(now, in: timeZone)), "
+                + "so the job is never expected to run"
+        }
     }
 
     private static func jobLines(_ job: BatchwatchConfiguration.Job, timeZone: TimeZone, now: Date) -> [String] {

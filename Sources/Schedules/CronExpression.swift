@@ -31,9 +31,8 @@ struct CronExpression: Hashable, Sendable {
     /// Sorted years, or nil when any year matches (Unix).
     let years: [Int]?
     let daySelection: DaySelection
-    /// A wall time that happens twice runs in both copies: Unix cron with a wildcard or
-    /// step in its minute or hour field. Otherwise only the first copy runs.
-    let runsInBothCopiesOfRepeatedTime: Bool
+    /// What the schedule does with wall times that a daylight-saving change skips or repeats.
+    let daylightSaving: DaylightSavingRule
     /// What an EventBridge cron's fields say, for rewriting it; nil for Unix.
     let eventBridgeFields: EventBridgeCronFields?
 
@@ -68,9 +67,8 @@ struct CronExpression: Hashable, Sendable {
         return nil
     }
 
-    /// The instants (seconds since the epoch, ascending) at which the schedule runs on the
-    /// wall-clock `day`, which must match. Wall times that do not exist are skipped; a wall
-    /// time that happens twice gives its first instant, or both for `runsInBothCopiesOfRepeatedTime`.
+    /// The distinct instants (seconds since the epoch, ascending) at which the schedule runs on
+    /// the wall-clock `day`, which must match, following `daylightSaving`.
     func instants(on day: CivilDay, clock: WallClock) -> [Int] {
         let offsets = clock.offsets(for: day)
         var result: [Int] = []
@@ -79,16 +77,37 @@ struct CronExpression: Hashable, Sendable {
             for minute in minutes {
                 let wall = day.wallSecondsAtMidnight + hour * 3600 + minute * 60
                 let instants = clock.instants(atWallSeconds: wall, offsets: offsets)
-                if runsInBothCopiesOfRepeatedTime {
+                switch daylightSaving {
+                case .everyWallTime:
                     result.append(contentsOf: instants)
-                } else if let first = instants.first {
-                    result.append(first)
+                case .skipMissingTime:
+                    if let first = instants.first { result.append(first) }
+                case .catchUpMissingTime:
+                    result.append(instants.first ?? clock.firstInstant(atOrAfterWallSeconds: wall, offsets: offsets))
                 }
             }
         }
-        if offsets.count > 1 { result.sort() }
-        return result
+        guard offsets.count > 1 else { return result }
+        // Several skipped times catch up at the same instant: it is one run.
+        var unique: [Int] = []
+        for instant in result.sorted() where unique.last != instant { unique.append(instant) }
+        return unique
     }
+}
+
+/// What a cron schedule does on a daylight-saving day with a wall time that does not exist
+/// (spring forward) or happens twice (fall back).
+enum DaylightSavingRule: Hashable, Sendable {
+    /// EventBridge Scheduler: a missing time has no run that day; a repeated time runs once,
+    /// at its first instant.
+    case skipMissingTime
+    /// A Unix cron wildcard job (minute or hour field starting with `*`): every wall time that
+    /// exists runs, so both copies of a repeated time and none of a missing one.
+    case everyWallTime
+    /// A Unix cron fixed-time job (any other): a missing time runs once at the first instant
+    /// after the change (cronie and Vixie cron catch it up); a repeated time runs once, at its
+    /// first instant.
+    case catchUpMissingTime
 }
 
 /// The day-of-month field: plain days plus EventBridge's `L`, `L-n`, `nW` and `LW`.

@@ -43,7 +43,7 @@ enum CronParser {
             daysOfWeek: daysOfWeek,
             years: years,
             daySelection: daySelection,
-            runsInBothCopiesOfRepeatedTime: false,
+            daylightSaving: .skipMissingTime,
             eventBridgeFields: EventBridgeCronFields(
                 minutes: Set(minutes),
                 hours: Set(hours),
@@ -75,7 +75,6 @@ enum CronParser {
         // Vixie cron: a field starting with `*` is unrestricted, even `*/2`. When neither day
         // field is, a day matching either one runs.
         let eitherDayField = !dayOfMonthText.hasPrefix("*") && !dayOfWeekText.hasPrefix("*")
-        let isWildcardOrStep = { (text: String) in text.contains("*") || text.contains("/") }
         return CronExpression(
             dialect: .unix,
             minutes: try values(of: minuteText, field: .minute).sorted(),
@@ -87,7 +86,9 @@ enum CronParser {
                 weekdays: Set(try values(of: dayOfWeekText, field: .unixDayOfWeek).map { $0 % 7 })),
             years: nil,
             daySelection: eitherDayField ? .either : .both,
-            runsInBothCopiesOfRepeatedTime: isWildcardOrStep(minuteText) || isWildcardOrStep(hourText),
+            // Vixie cron and cronie: a job whose minute or hour field starts with `*` is a
+            // wildcard job; any other (`30 2`, `0 1-5/2`, `5/10 3`) is a fixed-time job.
+            daylightSaving: minuteText.hasPrefix("*") || hourText.hasPrefix("*") ? .everyWallTime : .catchUpMissingTime,
             eventBridgeFields: nil
         )
     }

@@ -2,12 +2,15 @@ import Foundation
 
 /// A parsed schedule: EventBridge `cron(...)` / `rate(...)`, or a 5-field Unix cron line.
 ///
-/// Cron occurrences are wall-clock times in a time zone, with EventBridge Scheduler's
-/// daylight-saving rules (INTERFACE.md):
-/// - a wall time that does not exist (spring forward) has no occurrence that day;
-/// - a wall time that happens twice (fall back) is one occurrence, at its first instant;
-/// - except a 5-field Unix cron whose minute or hour field is a wildcard or a step: like Unix
-///   cron it runs in both copies of the repeated hour.
+/// Cron occurrences are wall-clock times in a time zone. On daylight-saving days (INTERFACE.md):
+/// - `cron(...)` follows EventBridge Scheduler: a wall time that does not exist (spring forward)
+///   has no occurrence that day; one that happens twice (fall back) is one occurrence, at its
+///   first instant;
+/// - a 5-field Unix cron follows Vixie cron and cronie. A wildcard job (minute or hour field
+///   starting with `*`) runs at every wall time that exists: both copies of a repeated hour,
+///   none in a skipped one. Any other job is a fixed-time job: a repeated time runs once, at its
+///   first instant, and a skipped time runs once at the first instant after the change (several
+///   skipped times are one occurrence).
 ///
 /// `rate(...)` occurrences are every whole multiple of the period since the Unix epoch
 /// (1970-01-01T00:00:00Z); the time zone does not matter to them.
@@ -65,7 +68,7 @@ public struct Schedule: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Every expected start in `[start, end)`, in ascending order, computed in `timeZone`
-    /// with EventBridge Scheduler's daylight-saving rules (see INTERFACE.md).
+    /// with the daylight-saving rules above.
     public func occurrences(from start: Date, to end: Date, in timeZone: TimeZone) -> [Date] {
         guard start < end else { return [] }
         switch rule {

@@ -45,4 +45,26 @@ struct WallClock {
             .filter { wallSeconds - offset(atInstant: $0) == $0 }
             .sorted()
     }
+
+    /// The first instant at which the wall clock shows `wallSeconds`; when that wall time does
+    /// not exist (spring forward), the first instant after the change, when the clock jumps
+    /// over it. `offsets` are those of the day that holds the wall time (`offsets(for:)`).
+    func firstInstant(atOrAfterWallSeconds wallSeconds: Int, offsets: [Int]) -> Int {
+        if let first = instants(atWallSeconds: wallSeconds, offsets: offsets).first { return first }
+        // The wall time lies in a gap: the clock shows less than it at `low` and more at `high`.
+        // The change is the first instant that shows more.
+        guard var low = offsets.max().map({ wallSeconds - $0 }), var high = offsets.min().map({ wallSeconds - $0 })
+        else { return wallSeconds }
+        while high - low > 1 {
+            let middle = low + (high - low) / 2
+            if middle + offset(atInstant: middle) > wallSeconds { high = middle } else { low = middle }
+        }
+        return high
+    }
+
+    /// The first instant of the local `day`: its midnight, or when midnight is skipped
+    /// (spring forward at 00:00), the instant the clock jumps past it.
+    func firstInstant(of day: CivilDay) -> Int {
+        firstInstant(atOrAfterWallSeconds: day.wallSecondsAtMidnight, offsets: offsets(for: day))
+    }
 }

@@ -7,6 +7,14 @@ import Testing
 struct DigestTests {
     let tokyo = TimeZone(identifier: "Asia/Tokyo")!
 
+    @Test func durationTextIsSafeForAnyValue() {
+        #expect(DurationText.describe(5400) == "1h30m")
+        #expect(DurationText.describe(3.3e22) == "\((1 << 62) / 3600)h\((1 << 62) % 3600 / 60)m")
+        #expect(DurationText.describe(.infinity) == DurationText.describe(3.3e22))
+        #expect(DurationText.describe(.nan) == "0s")
+        #expect(DurationText.describe(-.infinity) == "0s")
+    }
+
     func at(_ text: String) -> Date {
         ISO8601DateFormatter().date(from: text)!
     }

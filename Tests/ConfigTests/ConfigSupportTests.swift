@@ -121,6 +121,30 @@ import Testing
         #expect(DurationSyntax.format(0) == "0s")
     }
 
+    @Test func formattingAnyDurationIsSafe() {
+        #expect(DurationSyntax.format(3.3e22) == "\((1 << 62) / 3600)h\((1 << 62) % 3600 / 60)m\((1 << 62) % 60)s")
+        #expect(DurationSyntax.format(.infinity) == DurationSyntax.format(3.3e22))
+        #expect(DurationSyntax.format(.nan) == "0s")
+        #expect(DurationSyntax.format(-.infinity) == "0s")
+    }
+
+    @Test(arguments: ["9223372036854775807h", "2562047788015216h", "8761h", "8760h1s", "525601m"])
+    func durationsLongerThanAYearAreRefused(text: String) {
+        #expect(throws: DurationSyntaxError("'\(text)' is longer than a year (8760h), the longest duration allowed")) {
+            try DurationSyntax.parse(text).get()
+        }
+    }
+
+    @Test(arguments: ["max_duration", "start_within"])
+    func aDurationLongerThanAYearIsAConfigurationErrorAtItsLine(key: String) throws {
+        let yaml = "jobs:\n  - state_machine: a\n    schedule: \"cron(0 2 * * ? *)\"\n    \(key): 9223372036854775807h\n"
+        #expect(
+            Fixtures.errorText(yaml)
+                == "test.yml:4: jobs[0].\(key): '9223372036854775807h' is longer than a year (8760h), the longest duration allowed")
+        let year = try Fixtures.parse("jobs:\n  - state_machine: a\n    schedule: \"cron(0 2 * * ? *)\"\n    \(key): 8760h\n")
+        #expect(ValidationSummary.render(year, now: Date(timeIntervalSince1970: 0)).contains("8760h"))
+    }
+
     @Test func timezonesMustExistInTheZoneinfoDirectory() throws {
         let directory = Fixtures.zoneinfoDirectory
         #expect(try TimeZoneLookup.zone(named: "America/New_York", zoneinfoDirectory: directory).get().identifier

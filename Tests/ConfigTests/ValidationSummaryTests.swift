@@ -98,4 +98,21 @@ import Testing
         #expect(ValidationSummary.render(config, now: Self.now).contains(
             "    next starts    none (the schedule has no start after 2026-11-21 12:00 (UTC))\n"))
     }
+
+    @Test(arguments: ["cron(0 2 31 2 ? *)", "0 2 30 2 *", "cron(0 2 * * ? 1970)"])
+    func aScheduleThatNeverFiresIsAWarningNamingTheJob(expression: String) throws {
+        let config = try Fixtures.parse("""
+            jobs:
+              - name: never
+                state_machine: never
+                schedule: "\(expression)"
+              - name: leap-day
+                state_machine: leap-day
+                schedule: "0 2 29 2 *"
+            """)
+        let warning = "job never: schedule \(expression) never fires after 2026-11-21 12:00 (UTC), "
+            + "so the job is never expected to run"
+        #expect(ValidationSummary.warnings(config, now: Self.now) == [warning])
+        #expect(ValidationSummary.render(config, now: Self.now).hasSuffix("\nWarnings\n  \(warning)\n"))
+    }
 }

@@ -12,6 +12,11 @@ struct Validate: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load(environment: ProcessInfo.processInfo.environment)
-        print(ValidationSummary.render(configuration, now: Date()))
+        let now = Date()
+        print(ValidationSummary.render(configuration, now: now))
+        // Warnings are in the summary and on stderr; they do not change the exit status.
+        for warning in ValidationSummary.warnings(configuration, now: now) {
+            printError("batchwatch: warning: \(warning)")
+        }
     }
 }
