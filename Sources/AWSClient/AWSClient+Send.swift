@@ -118,7 +118,9 @@ extension AWSClient {
             logger.warning(
                 "network error: \(error.localizedDescription)",
                 metadata: ["operation": "\(call.service.signingName):\(call.operation)", "url-error": "\(error.code.rawValue)"])
-            return .failed(transportError(call, error), retryable: true, throttled: false, retryAfter: nil)
+            // An answer over the size cap would be as large again: not worth another attempt.
+            let retryable = error.code != .dataLengthExceedsMaximum
+            return .failed(transportError(call, error), retryable: retryable, throttled: false, retryAfter: nil)
         }
         if response.isSuccess {
             await recordResponse(call, throttled: false)
@@ -179,7 +181,13 @@ extension AWSClient {
     }
 
     private func transportError(_ call: AWSCall, _ error: URLError) -> AWSError {
-        AWSError(
+        if error.code == .dataLengthExceedsMaximum {
+            return AWSError(
+                kind: .unreadableResponse,
+                message: "the answer is larger than the \(URLSessionTransport.defaultMaxResponseBytes / 1_048_576) MiB cap (\(call.url.host ?? "?"))",
+                service: call.service.signingName, operation: call.operation)
+        }
+        return AWSError(
             kind: error.code == .timedOut ? .timeout : .transport,
             message: "\(error.localizedDescription) (\(call.url.host ?? call.url.absoluteString))",
             service: call.service.signingName, operation: call.operation)

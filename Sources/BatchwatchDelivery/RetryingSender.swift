@@ -64,11 +64,12 @@ struct RetryingSender: Sendable {
         }
     }
 
-    /// 2xx accepted; 429 retried after `Retry-After`; 5xx retried; any other status rejected
-    /// with the receiver's reason.
+    /// 2xx accepted; 3xx rejected (the transport never follows a redirect); 429 retried after
+    /// `Retry-After`; 5xx retried; any other status rejected with the receiver's reason.
     @Sendable static func judgeByStatus(_ response: HTTPResponse) -> AnswerVerdict {
         switch response.status {
         case 200..<300: .accepted
+        case 300..<400: .rejected(reason: "redirected (HTTP \(response.status)); redirects are not followed")
         case 429: .retry(reason: "rate limited (HTTP 429)", retryAfter: retryAfter(response))
         case 500..<600: .retry(reason: "HTTP \(response.status)", retryAfter: retryAfter(response))
         default: .rejected(reason: reason(in: response) ?? "HTTP \(response.status)")

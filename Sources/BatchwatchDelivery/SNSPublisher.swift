@@ -22,7 +22,14 @@ struct SNSPublisher: Sendable {
         var parameters = [("TopicArn", target.topicArn), ("Message", message.message)]
         if let subject = message.subject { parameters.append(("Subject", subject)) }
         do {
-            _ = try await regional.query(.sns, action: "Publish", version: "2010-03-31", parameters: parameters)
+            let answer = try await regional.query(.sns, action: "Publish", version: "2010-03-31", parameters: parameters)
+            // Delivered means SNS said so: a 200 without a MessageId (an HTML page from a proxy,
+            // an empty document) is not a publish.
+            guard let messageId = answer.text(at: "PublishResult/MessageId"), !messageId.isEmpty else {
+                logger.warning("\(name): the Publish answer has no PublishResult/MessageId")
+                return .failure(DeliveryFailure(kind: .gaveUp, reason: "no MessageId in the Publish answer", status: 200))
+            }
+            logger.debug("\(name): published", metadata: ["message-id": "\(messageId)"])
             return .success(())
         } catch let error as AWSError {
             logger.warning("\(name): \(error)")

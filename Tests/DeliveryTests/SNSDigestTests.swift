@@ -110,7 +110,11 @@ struct SNSDigestTests {
     }
 
     @Test func chatbotPublishHasNoSubjectAndTheJSONAsMessage() async throws {
-        let transport = FakeTransport { _, _ in HTTPResponse(status: 200, body: Data("<PublishResponse/>".utf8)) }
+        let transport = FakeTransport { _, _ in
+            HTTPResponse(
+                status: 200,
+                body: Data("<PublishResponse><PublishResult><MessageId>m-2</MessageId></PublishResult></PublishResponse>".utf8))
+        }
         let clock = FakeClock(Fixture.clockStart)
         let logs = LogRecorder()
         let settings = NotifySettings(sns: SNSTarget(topicArn: "arn:aws:sns:eu-west-1:123456789012:t", format: .chatbot))
