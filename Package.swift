@@ -64,7 +64,10 @@ let package = Package(
             dependencies: ["AWSClient", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
+        // AWS's Signature Version 4 test suite (Apache-2.0, LICENSE and NOTICE beside it) is a resource.
+        .testTarget(
+            name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Resources/aws-sig-v4-test-suite")]
+        ),
         .testTarget(name: "ScheduleTests", dependencies: ["Schedules"]),
         .testTarget(name: "ConfigTests", dependencies: ["BatchwatchConfig"]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TestSupport"]),

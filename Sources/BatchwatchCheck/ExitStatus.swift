@@ -1,4 +1,4 @@
-/// The exit statuses of INTERFACE.md, for cron and scripts.
+/// The exit statuses of the README, for cron and scripts.
 public enum ExitStatus: Int32, Sendable {
     /// Everything was checked and nothing is wrong.
     case ok = 0

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What kind of problem a finding reports; the raw values are the `kind` strings of INTERFACE.md.
+/// What kind of problem a finding reports; the raw values are the `kind` strings of the JSON document (README, "The JSON document").
 public enum FindingKind: String, Sendable, Codable, CaseIterable {
     case failed
     case timedOut = "timed_out"
@@ -40,7 +40,7 @@ public struct Finding: Sendable, Equatable {
     public var kind: FindingKind
     /// The job name, the state machine name (unscheduled machines) or the alarm name.
     public var job: String
-    /// When the problem happened (see INTERFACE.md for each kind).
+    /// When the problem happened (README, "How a check decides", for each kind).
     public var at: Date
     /// The expected start of the occurrence this finding is about.
     public var expectedAt: Date?

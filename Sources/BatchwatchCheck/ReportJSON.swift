@@ -2,7 +2,7 @@ import BatchwatchConfig
 import Foundation
 
 extension CheckReport {
-    /// The JSON document of INTERFACE.md (`--format json`), times in the window's timezone.
+    /// The JSON document of the README (`--format json`), times in the window's timezone.
     public func jsonDocument() -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -24,7 +24,7 @@ public struct JobExpectation: Sendable, Equatable {
     }
 }
 
-/// Compares the executions of one state machine with what its jobs expect (INTERFACE.md rules).
+/// Compares the executions of one state machine with what its jobs expect (README, "How a check decides").
 ///
 /// Pure: the executions and "now" are given, so every rule is testable without AWS or a clock.
 public struct RunClassifier: Sendable {

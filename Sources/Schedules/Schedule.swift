@@ -2,7 +2,7 @@ import Foundation
 
 /// A parsed schedule: EventBridge `cron(...)` / `rate(...)`, or a 5-field Unix cron line.
 ///
-/// Cron occurrences are wall-clock times in a time zone. On daylight-saving days (INTERFACE.md):
+/// Cron occurrences are wall-clock times in a time zone. On daylight-saving days (README, "How a check decides"):
 /// - `cron(...)` follows EventBridge Scheduler: a wall time that does not exist (spring forward)
 ///   has no occurrence that day; one that happens twice (fall back) is one occurrence, at its
 ///   first instant;

@@ -13,7 +13,7 @@ struct Batchwatch: AsyncParsableCommand {
         subcommands: [Check.self, Validate.self, Discover.self]
     )
 
-    /// Parses and runs the command; usage errors exit 2 (INTERFACE.md), not ArgumentParser's 64.
+    /// Parses and runs the command; usage errors exit 2 (README, exit statuses), not ArgumentParser's 64.
     static func main() async {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

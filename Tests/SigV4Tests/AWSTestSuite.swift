@@ -2,11 +2,11 @@ import Foundation
 import SigV4
 import Testing
 
-/// AWS's Signature Version 4 test suite, read from `shared/testdata/aws-sig-v4-test-suite`
-/// (next to the repository in CI), or from `AWS_SIG_V4_TEST_SUITE` when set. Never copied here.
+/// AWS's Signature Version 4 test suite, a resource of this test target
+/// (`Resources/aws-sig-v4-test-suite`, Apache-2.0 with its LICENSE and NOTICE), or the folder
+/// `AWS_SIG_V4_TEST_SUITE` names when set.
 enum AWSTestSuite {
     static let environmentOverride = "AWS_SIG_V4_TEST_SUITE"
-    static let relativeLocation = "shared/testdata/aws-sig-v4-test-suite"
 
     /// 2015-08-30T12:36:00Z, the signing time of every case.
     static let date = Date(timeIntervalSince1970: 1_440_938_160)
@@ -19,22 +19,11 @@ enum AWSTestSuite {
         "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA=="
 
     /// The suite folder, or `nil` when it cannot be found.
-    static func directory(
-        startingAt filePath: String = #filePath,
-        environment: [String: String] = ProcessInfo.processInfo.environment
-    ) -> URL? {
+    static func directory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
         if let override = environment[environmentOverride], !override.isEmpty {
             return URL(fileURLWithPath: override, isDirectory: true)
         }
-        var folder = URL(fileURLWithPath: filePath).deletingLastPathComponent()
-        while folder.pathComponents.count > 1 {
-            let candidate = folder.appendingPathComponent(relativeLocation, isDirectory: true)
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("get-vanilla").path) {
-                return candidate
-            }
-            folder = folder.deletingLastPathComponent()
-        }
-        return nil
+        return Bundle.module.url(forResource: "aws-sig-v4-test-suite", withExtension: nil)
     }
 
     /// Every case folder holding a `.req`, as a path relative to the suite (e.g.

@@ -29,7 +29,7 @@ struct AWSTestSuiteTests {
     func suiteIsPresent() throws {
         let root = try #require(
             AWSTestSuite.directory(),
-            "aws-sig-v4-test-suite not found: expected ../shared/testdata/aws-sig-v4-test-suite or \(AWSTestSuite.environmentOverride)"
+            "aws-sig-v4-test-suite not found: expected the test resource Resources/aws-sig-v4-test-suite or \(AWSTestSuite.environmentOverride)"
         )
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("post-sts-token/readme.txt").path))
         let names = AWSTestSuite.caseNames()

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The test bed's SigV4 verifier against AWS's own signature test suite.
 
-For every signed request (`*.sreq`) in ../shared/testdata/aws-sig-v4-test-suite (or
+For every signed request (`*.sreq`) in Tests/SigV4Tests/Resources/aws-sig-v4-test-suite (or
 $SIGV4_TEST_SUITE), the verifier's canonical request must equal the case's `.creq` (where
 the .creq signs the same headers as the .sreq), its signature must equal the one in the
 Authorization header, and the same request with one
@@ -26,7 +26,7 @@ from localaws.patches.sigv4_verifier import (  # noqa: E402
 from localaws.rawrequest import RawRequest  # noqa: E402
 
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-DEFAULT_SUITE = HERE.parents[2] / "shared" / "testdata" / "aws-sig-v4-test-suite"
+DEFAULT_SUITE = HERE.parents[1] / "Tests" / "SigV4Tests" / "Resources" / "aws-sig-v4-test-suite"
 
 
 def parse(text: str) -> RawRequest:
