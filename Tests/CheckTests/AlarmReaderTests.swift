@@ -55,6 +55,18 @@ import Testing
         }
     }
 
+    @Test func anAlarmWithoutANameInDescribeAlarmsIsAnError() async throws {
+        let body = """
+            <DescribeAlarmsResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"><DescribeAlarmsResult>
+              <MetricAlarms><member><AlarmName>batch-etl</AlarmName></member><member><StateValue>ALARM</StateValue></member></MetricAlarms>
+              <CompositeAlarms/></DescribeAlarmsResult></DescribeAlarmsResponse>
+            """
+        let transport = FakeTransport { _, _ in HTTPResponse(status: 200, headers: ["Content-Type": "text/xml"], body: Data(body.utf8)) }
+        await #expect(throws: AWSError.self) {
+            _ = try await AlarmReader(client: makeCheckClient(transport)).alarmNames(names: [], prefixes: ["batch-"])
+        }
+    }
+
     @Test func anotherAlarmsItemIsNotRead() async throws {
         let read = try await transitions(Self.item(name: "unwatched", timestamp: "not a time"))
         #expect(read.isEmpty)
