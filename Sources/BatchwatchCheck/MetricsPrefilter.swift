@@ -31,8 +31,8 @@ struct MetricsPrefilter: Sendable {
     }
 
     /// The metric reads for one machine and what they must show for it to be cleared.
-    private struct Plan {
-        var target: Checker.Target
+    private struct MachineReads {
+        var target: CheckTarget
         /// The earliest start of a run the window is about: its failures count from here.
         var from: Date
         /// Datapoints are read from here.
@@ -40,10 +40,10 @@ struct MetricsPrefilter: Sendable {
         var job: JobExpectation?
     }
 
-    func decide(_ targets: [Checker.Target], window: CheckWindow, now: Date) async -> Decision {
-        var plans: [Plan] = []
+    func decide(_ targets: [CheckTarget], window: CheckWindow, now: Date) async -> Decision {
+        var plans: [MachineReads] = []
         var decision = Decision(needsListing: [])
-        for target in targets where !target.isExpress {
+        for target in targets {
             // Several jobs on one machine: who ran for whom is listing's call. Its metrics are still
             // read, to account for its failures in the account-level series.
             if target.jobs.count > 1 { decision.needsListing.insert(target.arn) }
@@ -55,7 +55,7 @@ struct MetricsPrefilter: Sendable {
                 decision.needsListing.insert(target.arn)
                 continue
             }
-            plans.append(Plan(target: target, from: from, readFrom: readFrom, job: job))
+            plans.append(MachineReads(target: target, from: from, readFrom: readFrom, job: job))
         }
         guard !plans.isEmpty else { return decision }
 
@@ -96,7 +96,7 @@ struct MetricsPrefilter: Sendable {
 
     /// Whether every failure in the account-level series since `since` is one that a machine's
     /// own series shows, minute by minute. An account-level series that cannot be read explains nothing.
-    private static func accountFailuresExplained(_ answer: MetricAnswer, plans: [Plan], since: Date) -> Bool {
+    private static func accountFailuresExplained(_ answer: MetricAnswer, plans: [MachineReads], since: Date) -> Bool {
         var unexplained: [Date: Double] = [:]
         for offset in failureMetrics.indices {
             guard let points = answer.points(of: "a_\(offset)") else { return false }
@@ -138,7 +138,7 @@ struct MetricsPrefilter: Sendable {
 
     /// Every machine's starts, outcomes and run times: a machine is cleared only when each start
     /// has its outcome, so every one of them is read, scheduled or not.
-    private static func queries(for plan: Plan, index: Int) -> [Query] {
+    private static func queries(for plan: MachineReads, index: Int) -> [Query] {
         (startMetrics + outcomeMetrics).enumerated().map { offset, metric in
             Query(id: "m\(index)_\(offset)", metric: metric, arn: plan.target.arn, stat: "Sum")
         } + [Query(id: "m\(index)_t", metric: executionTime, arn: plan.target.arn, stat: "Maximum")]
@@ -146,7 +146,7 @@ struct MetricsPrefilter: Sendable {
 
     /// The runs started in the window when the metrics prove `plan`'s machine has nothing to
     /// report, `nil` when it must be listed.
-    private static func clearedStarts(_ plan: Plan, series: MachineSeries, window: CheckWindow, now: Date) -> Int? {
+    private static func clearedStarts(_ plan: MachineReads, series: MachineSeries, window: CheckWindow, now: Date) -> Int? {
         guard let starts = series.positive("ExecutionsStarted"), let redrives = series.positive("ExecutionsRedriven"),
             let times = series.positive(executionTime)
         else { return nil }

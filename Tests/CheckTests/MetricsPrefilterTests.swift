@@ -21,9 +21,9 @@ import Testing
         "ExecutionTime": [.init("2026-11-19T18:10:00Z", "600000.0")],
     ]
 
-    static let unscheduled = Checker.Target(arn: arn, name: "etl", isExpress: false, jobs: [])
-    static let scheduled = Checker.Target(
-        arn: arn, name: "etl", isExpress: false,
+    static let unscheduled = CheckTarget(arn: arn, name: "etl", jobs: [])
+    static let scheduled = CheckTarget(
+        arn: arn, name: "etl",
         jobs: [
             JobExpectation(
                 name: "etl", occurrences: [instant("2026-11-20T03:00:00+09:00")], nextOccurrence: instant("2026-11-21T03:00:00+09:00"),
@@ -31,7 +31,7 @@ import Testing
         ])
 
     func decide(
-        _ target: Checker.Target, _ metrics: [String: [Datapoint]], account: [String: [Datapoint]]? = nil,
+        _ target: CheckTarget, _ metrics: [String: [Datapoint]], account: [String: [Datapoint]]? = nil,
         status: [String: String] = [:]
     ) async -> MetricsPrefilter.Decision {
         let transport = FakeTransport { request, _ in

@@ -1,0 +1,98 @@
+import BatchwatchConfig
+import Foundation
+import ScheduleDiscovery
+import Schedules
+
+/// Step 3: what each job expects in the window: its occurrences from the configured schedule, or
+/// from every enabled schedule AWS holds (`schedule: auto`). Notes where AWS starts a machine on
+/// other times than configured, and where an `auto` job has nothing usable.
+struct ExpectOccurrences: Sendable {
+    let configuration: BatchwatchConfiguration
+    let window: CheckWindow
+
+    /// The machines to read, jobs first (in configuration order), then the unscheduled ones.
+    struct Output: Sendable {
+        var targets: [CheckTarget] = []
+        var report = StepReport()
+    }
+
+    func run(resolved: ResolveTargets.Output, schedules: [String: [DiscoveredSchedule]]?, now: Date) -> Output {
+        var output = Output()
+        for (job, machine) in resolved.jobs {
+            let discovered = schedules?[machine.stateMachineArn] ?? []
+            var expectations: [JobExpectation] = []
+            switch job.schedule {
+            case .expression(let schedule):
+                let zone = configuration.timeZone(for: job)
+                expectations = [
+                    JobExpectation(
+                        name: job.name, occurrences: schedule.occurrences(from: window.from, to: window.to, in: zone),
+                        nextOccurrence: schedule.nextOccurrences(after: window.to.addingTimeInterval(-0.001), count: 1, in: zone).first,
+                        startWithin: job.startWithin, maxDuration: job.maxDuration)
+                ]
+                output.report.notes += driftNotes(job: job, schedule: schedule, discovered: discovered, now: now)
+            case .auto:
+                // Schedules that could not be read are already a check_error.
+                if schedules != nil {
+                    expectations = autoExpectations(job: job, machine: machine, discovered: discovered, report: &output.report)
+                }
+            }
+            // A job with no expected start still owns its machine's runs: their failures and
+            // `max_duration` are reported under its name.
+            let owner = JobExpectation(
+                name: job.name, occurrences: [], nextOccurrence: nil, startWithin: job.startWithin, maxDuration: job.maxDuration)
+            add(machine, jobs: expectations.isEmpty ? [owner] : expectations, to: &output.targets)
+        }
+        for machine in resolved.unscheduled {
+            add(machine, jobs: [], to: &output.targets)
+        }
+        return output
+    }
+
+    private func add(_ machine: StateMachineSummary, jobs: [JobExpectation], to targets: inout [CheckTarget]) {
+        if let index = targets.firstIndex(where: { $0.arn == machine.stateMachineArn }) {
+            targets[index].jobs += jobs
+        } else {
+            targets.append(CheckTarget(arn: machine.stateMachineArn, name: machine.name, jobs: jobs))
+        }
+    }
+
+    /// One expectation per enabled schedule that starts the machine; disabled ones are noted once.
+    private func autoExpectations(
+        job: BatchwatchConfiguration.Job, machine: StateMachineSummary, discovered: [DiscoveredSchedule], report: inout StepReport
+    ) -> [JobExpectation] {
+        let local = LocalTime(zone: window.timeZone)
+        if discovered.isEmpty {
+            report.notes.append("\(job.name): schedule: auto, but no EventBridge rule or Scheduler schedule starts \(machine.name)")
+        }
+        return discovered.compactMap { schedule in
+            guard schedule.isEnabled else {
+                let since = schedule.lastModified.map { " since \(local.dayAndMinute($0))" } ?? ""
+                report.notes.append("\(job.name): its schedule (\(schedule.source)) is \(schedule.state)\(since)")
+                return nil
+            }
+            guard schedule.schedule != nil else {
+                report.notes.append(
+                    "\(job.name): \(schedule.source) is not checked: \(schedule.unusableReason ?? "its expression cannot be read")")
+                return nil
+            }
+            let next = schedule.occurrences(from: window.to, to: window.to.addingTimeInterval(2 * 86_400)).first
+                ?? schedule.occurrences(from: window.to, to: window.to.addingTimeInterval(400 * 86_400)).first
+            return JobExpectation(
+                name: job.name, occurrences: schedule.occurrences(from: window.from, to: window.to), nextOccurrence: next,
+                startWithin: schedule.startWithin(base: job.startWithin), maxDuration: job.maxDuration)
+        }
+    }
+
+    /// A note when AWS starts the machine on other times than the configured schedule says.
+    private func driftNotes(
+        job: BatchwatchConfiguration.Job, schedule: Schedule, discovered: [DiscoveredSchedule], now: Date
+    ) -> [String] {
+        guard !discovered.isEmpty else { return [] }  // started some other way: nothing to compare with
+        let zone = configuration.timeZone(for: job)
+        guard let drift = ScheduleDrift.compare(configured: schedule, timeZone: zone, discovered: discovered, from: now) else {
+            return []
+        }
+        return ["\(job.name): the configured schedule differs from AWS's: \(drift.summary(in: zone))"]
+    }
+}
