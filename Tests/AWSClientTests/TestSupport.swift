@@ -40,15 +40,6 @@ func makeTemporaryDirectory() throws -> URL {
     return url
 }
 
-/// The form fields of a Query request body.
-func formFields(_ body: Data) -> [String: String] {
-    var fields: [String: String] = [:]
-    for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
-        let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-        fields[parts[0]] = parts.count > 1 ? parts[1] : ""
-    }
-    return fields
-}
 
 /// An STS AssumeRole(-WithWebIdentity) answer with the given keys.
 func stsResponse(action: String, accessKey: String, secret: String, token: String, expiration: String) -> HTTPResponse {

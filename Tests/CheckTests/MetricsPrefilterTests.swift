@@ -147,7 +147,7 @@ struct Datapoint {
 func recordedGetMetricData(
     _ request: HTTPRequest, metrics: [String: [Datapoint]], account: [String: [Datapoint]], status: [String: String] = [:]
 ) -> HTTPResponse {
-    let fields = queryFields(request.body)
+    let fields = formFields(request.body)
     var members = ""
     var index = 1
     while let id = fields["MetricDataQueries.member.\(index).Id"] {
@@ -171,15 +171,6 @@ func recordedGetMetricData(
     return HTTPResponse(status: 200, headers: ["Content-Type": "text/xml"], body: Data(body.utf8))
 }
 
-/// The form fields of a Query request body.
-func queryFields(_ body: Data) -> [String: String] {
-    var fields: [String: String] = [:]
-    for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
-        let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-        fields[parts[0]] = parts.count > 1 ? parts[1] : ""
-    }
-    return fields
-}
 
 /// A client over `transport` with fixed credentials, a fake clock and no network.
 func makeCheckClient(_ transport: any HTTPTransport) -> AWSClient {

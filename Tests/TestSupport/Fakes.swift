@@ -65,3 +65,13 @@ final class FakeTransport: HTTPTransport, @unchecked Sendable {
     /// The timeout each request was sent with, in order.
     var timeouts: [TimeInterval] { lock.withLock { recorded.map(\.timeout) } }
 }
+
+/// The form fields of a Query request body.
+func formFields(_ body: Data) -> [String: String] {
+    var fields: [String: String] = [:]
+    for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
+        let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+        fields[parts[0]] = parts.count > 1 ? parts[1] : ""
+    }
+    return fields
+}
