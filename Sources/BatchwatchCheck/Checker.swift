@@ -2,12 +2,14 @@ import AWSClient
 import BatchwatchConfig
 import Foundation
 import Logging
+import ScheduleDiscovery
 
 /// Runs a check: reads what ran and what fired in a window and compares it with the configuration.
 ///
 /// The check is a pipeline of named steps, each in `Pipeline/` with its own input and output:
-/// resolve targets → read schedules → expect occurrences → prefilter by metrics → read runs (and
-/// classify them) → enrich findings → filter ignored; alarms are read alongside. It never gives a
+/// resolve targets → read schedules (for `schedule: auto`) → expect occurrences → prefilter by
+/// metrics → read runs (and classify them) → explain problems by AWS's schedules → enrich
+/// findings → filter ignored; alarms are read alongside. It never gives a
 /// false all-clear: whatever could not be read becomes a `check_error` finding, and the rest of
 /// the check still completes.
 public struct Checker: Sendable {
@@ -36,11 +38,21 @@ public struct Checker: Sendable {
         report += resolved.report
         counts.skipped = resolved.skipped.count
 
-        let schedules = await ReadSchedules(client: client, concurrency: concurrency).run(jobs: resolved.jobs, now: now)
-        report += schedules.report
+        // AWS's schedules are read up front only for `schedule: auto` (then for every job's machine, at
+        // no extra cost but GetSchedule, so that explanations reuse them); otherwise only when a
+        // missing or late start needs explaining.
+        let readSchedules = ReadSchedules(client: client, concurrency: concurrency)
+        var schedules: [String: [DiscoveredSchedule]]?
+        let autoJobs = resolved.jobs.filter { $0.job.schedule == .auto }
+        if !autoJobs.isEmpty {
+            let read = await readSchedules.run(jobs: resolved.jobs, now: now)
+            schedules = read.schedules
+            if let error = read.error {
+                report.findings += autoJobs.map { .checkError(job: $0.job.name, at: now, error: error) }
+            }
+        }
 
-        let expected = ExpectOccurrences(configuration: configuration, window: window)
-            .run(resolved: resolved, schedules: schedules.schedules, now: now)
+        let expected = ExpectOccurrences(configuration: configuration, window: window).run(resolved: resolved, schedules: schedules)
         report += expected.report
         counts.stateMachines = expected.targets.count
 
@@ -60,8 +72,12 @@ public struct Checker: Sendable {
         report += runs.report
         counts.executions += runs.executionsRead
 
+        let explained = await ExplainProblems(configuration: configuration, readSchedules: readSchedules)
+            .run(report.findings, jobs: resolved.jobs, schedules: schedules, now: now)
+        report.notes += explained.notes
+
         var findings = await EnrichFindings(stepFunctions: stepFunctions, region: client.region, concurrency: concurrency)
-            .run(report.findings, now: now)
+            .run(explained.findings, now: now)
         let alarmOutput = await alarms
         findings += alarmOutput.report.findings
         counts.alarms = alarmOutput.count

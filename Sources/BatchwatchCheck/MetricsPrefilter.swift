@@ -198,19 +198,25 @@ struct MetricsPrefilter: Sendable {
     private static func occurrencesStartedInTime(_ job: JobExpectation, starts: [(Date, Double)], now: Date) -> Bool {
         guard starts.allSatisfy({ $0.1 == 1 }) else { return false }  // several runs in one minute
         let boundaries = job.occurrences + [job.nextOccurrence].compactMap { $0 }
+        let minutes = starts.map(\.0)
         for (position, occurrence) in job.occurrences.enumerated() {
             let following = boundaries.count > position + 1 ? boundaries[position + 1] : nil
             let gap = following.map { $0.timeIntervalSince(occurrence) } ?? .infinity
             let tolerance = min(RunClassifier.earlyStartTolerance, gap / 2)
             let earliest = occurrence.addingTimeInterval(-tolerance)
             let latest = following?.addingTimeInterval(-tolerance) ?? .distantFuture
-            // A minute that straddles either end of the occurrence's span cannot be attributed.
-            if starts.contains(where: { straddles($0.0, earliest) || straddles($0.0, latest) }) { return false }
-            guard let first = starts.first(where: { $0.0 >= earliest && $0.0 < latest }) else {
+            // A minute that straddles either end of the occurrence's span cannot be attributed; only
+            // the minute just before each end can (binary searches: N log N over a month of minutes).
+            for end in [earliest, latest] {
+                let before = minutes.firstIndex(notBefore: end) - 1
+                if before >= 0, straddles(minutes[before], end) { return false }
+            }
+            let first = minutes.firstIndex(notBefore: earliest)
+            guard first < minutes.count, minutes[first] < latest else {
                 if job.deadline(of: occurrence) > now { continue }  // pending: listing would not report it either
                 return false  // missing, or the metric is absent although the machine ran
             }
-            guard first.0.addingTimeInterval(minute) <= occurrence.addingTimeInterval(job.startWithin) else { return false }
+            guard minutes[first].addingTimeInterval(minute) <= occurrence.addingTimeInterval(job.startWithin) else { return false }
         }
         return true
     }

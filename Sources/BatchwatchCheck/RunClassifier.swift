@@ -57,12 +57,16 @@ public struct RunClassifier: Sendable {
         // Every job's expected starts bound each other: a run belongs to the latest expected start
         // (of any job on this machine) at or before it, give or take the early-start tolerance.
         let boundaries = Array(Set(jobs.flatMap(\.occurrences) + jobs.compactMap(\.nextOccurrence))).sorted()
+        let starts = runs.map(\.startDate)
         for job in jobs {
             for occurrence in job.occurrences {
-                let following = boundaries.first { $0 > occurrence }
-                let earliest = occurrence.addingTimeInterval(-tolerance(at: occurrence, boundaries: boundaries))
-                let latest = following.map { $0.addingTimeInterval(-tolerance(at: $0, boundaries: boundaries)) } ?? .distantFuture
-                let candidates = runs[firstIndex(in: runs, notBefore: earliest)..<firstIndex(in: runs, notBefore: latest)]
+                // Binary searches over the sorted boundaries and starts: matching costs N log N, not N².
+                let position = boundaries.firstIndex(notBefore: occurrence)
+                let following = position + 1 < boundaries.count ? position + 1 : nil
+                let earliest = occurrence.addingTimeInterval(-tolerance(at: position, boundaries: boundaries))
+                let latest = following.map { boundaries[$0].addingTimeInterval(-tolerance(at: $0, boundaries: boundaries)) }
+                    ?? .distantFuture
+                let candidates = runs[starts.firstIndex(notBefore: earliest)..<starts.firstIndex(notBefore: latest)]
                 for run in candidates where owningJob[run.executionArn] == nil {
                     owningJob[run.executionArn] = job.name
                 }
@@ -119,23 +123,29 @@ public struct RunClassifier: Sendable {
         return outcome
     }
 
-    /// How early a run may start for the expected start `instant`: the tolerance, but never more
-    /// than half the gap to a neighbouring expected start (an every-minute job has 30 s).
-    private func tolerance(at instant: Date, boundaries: [Date]) -> TimeInterval {
-        let previous = boundaries.last { $0 < instant }
-        let next = boundaries.first { $0 > instant }
-        guard let gap = (previous.map { instant.timeIntervalSince($0) } ?? next.map { $0.timeIntervalSince(instant) }) else {
+    /// How early a run may start for the expected start `boundaries[index]`: the tolerance, but
+    /// never more than half the gap to a neighbouring expected start (an every-minute job has 30 s).
+    private func tolerance(at index: Int, boundaries: [Date]) -> TimeInterval {
+        let instant = boundaries[index]
+        let gap: TimeInterval
+        if index > 0 {
+            gap = instant.timeIntervalSince(boundaries[index - 1])
+        } else if index + 1 < boundaries.count {
+            gap = boundaries[index + 1].timeIntervalSince(instant)
+        } else {
             return Self.earlyStartTolerance
         }
         return min(Self.earlyStartTolerance, gap / 2)
     }
+}
 
-    /// The index of the first run (sorted by start) that started at or after `instant`.
-    private func firstIndex(in runs: [ExecutionRecord], notBefore instant: Date) -> Int {
-        var low = 0, high = runs.count
+extension Array where Element == Date {
+    /// The index of the first instant at or after `instant` in this ascending array (`count` when none is).
+    func firstIndex(notBefore instant: Date) -> Int {
+        var low = 0, high = count
         while low < high {
             let middle = (low + high) / 2
-            if runs[middle].startDate < instant { low = middle + 1 } else { high = middle }
+            if self[middle] < instant { low = middle + 1 } else { high = middle }
         }
         return low
     }

@@ -3,19 +3,21 @@ import Foundation
 import Schedules
 
 /// Reads what starts state machines on a schedule: EventBridge rules that target them
-/// (ListRuleNamesByTarget, DescribeRule) and EventBridge Scheduler schedules whose target is
-/// them (ListSchedules, GetSchedule).
+/// (ListRules, ListTargetsByRule) and EventBridge Scheduler schedules whose target is them
+/// (ListSchedules, GetSchedule).
 ///
-/// Calls are few: per region, ListSchedules is paged through once for all machines and
-/// GetSchedule is asked only for schedules that target one of them; rules are listed per
-/// machine and each rule is described once. At most `concurrency` calls are in flight.
+/// Calls are as few as the APIs allow, whatever the number of machines asked about: per region,
+/// ⌈rules/100⌉ ListRules + one ListTargetsByRule per rule that has a schedule expression
+/// + ⌈schedules/100⌉ ListSchedules + one GetSchedule per schedule that targets one of the
+/// machines (or a universal Step Functions target, whose input names the machine). At most
+/// `concurrency` calls are in flight.
 public struct ScheduleDiscoverer: Sendable {
     /// The universal targets that start a state machine named in the target's `Input`.
     static let universalStepFunctionsTargets: Set<String> = [
         "arn:aws:scheduler:::aws-sdk:sfn:startExecution", "arn:aws:scheduler:::aws-sdk:sfn:startSyncExecution",
     ]
     static let schedulesPageSize = 100
-    static let ruleNamesPageSize = 100
+    static let rulesPageSize = 100
 
     let client: AWSClient
     let concurrency: Int
@@ -100,60 +102,61 @@ private struct RegionReader: Sendable {
 
     // MARK: EventBridge rules
 
-    /// The scheduled rules (those with a `ScheduleExpression`) that target each machine.
+    /// The scheduled rules (those with a `ScheduleExpression`) that target each machine: ListRules
+    /// once (pages of 100, each rule with its expression and state), then ListTargetsByRule only
+    /// for the rules that have a schedule.
     func rules(targeting arns: [String]) async throws -> [String: [DiscoveredSchedule]] {
-        let namesPerMachine = try await concurrentMap(arns, limit: concurrency) { arn in
-            try await ruleNames(targeting: arn)
+        struct Request: Encodable {
+            var limit: Int
+            var nextToken: String?
+            enum CodingKeys: String, CodingKey { case limit = "Limit", nextToken = "NextToken" }
         }
-        let allNames = Array(Set(namesPerMachine.flatMap { $0 })).sorted()
-        let described = try await concurrentMap(allNames, limit: concurrency) { name in
-            try await describeRule(name)
+        struct Response: Decodable {
+            var rules: [RuleSummary]?
+            var nextToken: String?
+            enum CodingKeys: String, CodingKey { case rules = "Rules", nextToken = "NextToken" }
         }
-        let rulesByName = Dictionary(uniqueKeysWithValues: zip(allNames, described))
+        let scheduled = try await client.jsonPages(
+            .eventBridge, target: "ListRules", request: { Request(limit: ScheduleDiscoverer.rulesPageSize, nextToken: $0) },
+            nextToken: { (page: Response) in page.nextToken }
+        ).collect { ($0.rules ?? []).filter { !($0.scheduleExpression ?? "").isEmpty } }
+        let targetsPerRule = try await concurrentMap(scheduled, limit: concurrency) { rule in
+            try await targets(ofRule: rule.name)
+        }
+        let wanted = Set(arns)
         var result: [String: [DiscoveredSchedule]] = [:]
-        for (arn, names) in zip(arns, namesPerMachine) {
-            result[arn] = names.sorted().compactMap { name -> DiscoveredSchedule? in
-                guard let rule = rulesByName[name] ?? nil, let expression = rule.scheduleExpression, !expression.isEmpty
-                else { return nil }
-                let (schedule, reason) = ScheduleDiscoverer.parse(expression)
-                return DiscoveredSchedule(
-                    source: .rule(name: name), stateMachineArn: arn, expression: expression, schedule: schedule,
-                    unusableReason: reason, timeZone: TimeZone(identifier: "UTC")!, state: rule.state ?? "ENABLED")
+        for (rule, targets) in zip(scheduled, targetsPerRule).sorted(by: { $0.0.name < $1.0.name }) {
+            let expression = rule.scheduleExpression ?? ""
+            let (schedule, reason) = ScheduleDiscoverer.parse(expression)
+            for arn in Set(targets).intersection(wanted).sorted() {
+                result[arn, default: []].append(
+                    DiscoveredSchedule(
+                        source: .rule(name: rule.name), stateMachineArn: arn, expression: expression, schedule: schedule,
+                        unusableReason: reason, timeZone: TimeZone(identifier: "UTC")!, state: rule.state ?? "ENABLED"))
             }
         }
         return result
     }
 
-    private func ruleNames(targeting arn: String) async throws -> [String] {
+    /// The ARNs a rule targets (paginated ListTargetsByRule).
+    private func targets(ofRule name: String) async throws -> [String] {
         struct Request: Encodable {
-            var targetArn: String
+            var rule: String
             var limit: Int
             var nextToken: String?
-            enum CodingKeys: String, CodingKey { case targetArn = "TargetArn", limit = "Limit", nextToken = "NextToken" }
+            enum CodingKeys: String, CodingKey { case rule = "Rule", limit = "Limit", nextToken = "NextToken" }
         }
         struct Response: Decodable {
-            var ruleNames: [String]?
+            struct Target: Decodable { var arn: String; enum CodingKeys: String, CodingKey { case arn = "Arn" } }
+            var targets: [Target]?
             var nextToken: String?
-            enum CodingKeys: String, CodingKey { case ruleNames = "RuleNames", nextToken = "NextToken" }
+            enum CodingKeys: String, CodingKey { case targets = "Targets", nextToken = "NextToken" }
         }
         return try await client.jsonPages(
-            .eventBridge, target: "ListRuleNamesByTarget",
-            request: { Request(targetArn: arn, limit: ScheduleDiscoverer.ruleNamesPageSize, nextToken: $0) },
+            .eventBridge, target: "ListTargetsByRule",
+            request: { Request(rule: name, limit: ScheduleDiscoverer.rulesPageSize, nextToken: $0) },
             nextToken: { (page: Response) in page.nextToken }
-        ).collect { $0.ruleNames ?? [] }
-    }
-
-    /// DescribeRule's answer; `nil` when the rule was deleted between the calls.
-    private func describeRule(_ name: String) async throws -> RuleDescription? {
-        struct Request: Encodable {
-            var name: String
-            enum CodingKeys: String, CodingKey { case name = "Name" }
-        }
-        do {
-            return try await client.json(.eventBridge, target: "DescribeRule", body: Request(name: name))
-        } catch let error as AWSError where error.kind == .notFound {
-            return nil
-        }
+        ).collect { ($0.targets ?? []).map(\.arn) }
     }
 
     // MARK: EventBridge Scheduler
@@ -200,13 +203,14 @@ private struct RegionReader: Sendable {
 
 // MARK: - Wire shapes
 
-/// DescribeRule's answer (the members batchwatch reads).
-private struct RuleDescription: Decodable, Sendable {
+/// One ListRules entry (the members batchwatch reads).
+private struct RuleSummary: Decodable, Sendable {
+    var name: String
     var scheduleExpression: String?
     var state: String?
 
     enum CodingKeys: String, CodingKey {
-        case scheduleExpression = "ScheduleExpression", state = "State"
+        case name = "Name", scheduleExpression = "ScheduleExpression", state = "State"
     }
 }
 

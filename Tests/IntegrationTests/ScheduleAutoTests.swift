@@ -149,34 +149,34 @@ extension IntegrationTests {
             #expect(report.findings.first?.job == "weekly-report")
         }
 
-        @Test("schedules that cannot be read: a check_error for schedule: auto, only a note for an explicit schedule")
+        @Test("schedules that cannot be read: a check_error for schedule: auto; an explicit schedule on time reads none")
         func unreadableSchedules() async throws {
-            let (bed, environment) = try await freshTestBed(deny: ["events:ListRuleNamesByTarget"])
+            let (bed, environment) = try await freshTestBed(deny: ["events:ListRules"])
             try await bed.seed(
                 TestBed.Scenario(stateMachines: [
                     .init(
                         name: "nightly-etl", region: Fixed.region,
                         executions: [.init(start: jst("2026-11-20T02:00:04"), stop: jst("2026-11-20T02:40:00"))])
                 ]))
-            // One machine, so one ListRuleNamesByTarget (see `unreadableSchedulesOfSeveralMachines`).
-            let jobs = """
+            let explicit = """
                 jobs:
                   - name: nightly-etl
                     state_machine: nightly-etl
                     schedule: "cron(0 2 * * ? *)"
-                  - name: nightly-etl-auto
-                    state_machine: nightly-etl
-                    schedule: auto
 
                 """
-            let report = try await runCheck(
-                yaml: tokyoConfig(jobs, includeUnscheduled: false), environment: environment, window: .date(Fixed.date),
+            let onTime = try await runCheck(
+                yaml: tokyoConfig(explicit, includeUnscheduled: false), environment: environment, window: .date(Fixed.date),
                 now: Fixed.now)
+            #expect(onTime.findings.isEmpty && onTime.notes.isEmpty, "\(onTime.findings) \(onTime.notes)")
+            #expect(try await bed.calls()["events:ListRules"] == 0, "a job whose run came on time needs no rule read")
 
+            let report = try await runCheck(
+                yaml: tokyoConfig(explicit + "  - {name: nightly-etl-auto, state_machine: nightly-etl, schedule: auto}\n", includeUnscheduled: false),
+                environment: environment, window: .date(Fixed.date), now: Fixed.now)
             #expect(report.findings.map { "\($0.kind.rawValue) \($0.job)" } == ["check_error nightly-etl-auto"], "\(report.findings)")
-            #expect(report.findings.first?.cause?.contains("events:ListRuleNamesByTarget") == true, "\(report.findings)")
+            #expect(report.findings.first?.cause?.contains("events:ListRules") == true, "\(report.findings)")
             #expect(report.status == .incomplete)
-            #expect(report.notes.contains { $0.hasPrefix("the schedules in AWS could not be read") }, "\(report.notes)")
         }
 
         // Denied calls for several machines at once: the other calls in flight run to their end
@@ -184,9 +184,14 @@ extension IntegrationTests {
         // swift-corelibs-foundation#5412), and every auto job gets its check_error.
         @Test("schedules of several machines that cannot be read: the check still ends")
         func unreadableSchedulesOfSeveralMachines() async throws {
-            let (bed, environment) = try await freshTestBed(deny: ["events:ListRuleNamesByTarget"])
+            let (bed, environment) = try await freshTestBed(deny: ["events:ListTargetsByRule"])
             try await bed.seed(
                 TestBed.Scenario(stateMachines: ["nightly-etl", "report", "export", "sync"].map { .init(name: $0, region: Fixed.region) }))
+            let client = try makeClient(environment: environment, region: Fixed.region)
+            for name in ["nightly-etl", "report", "export", "sync"] {
+                let arn = "arn:aws:states:\(Fixed.region):123456789012:stateMachine:\(name)"
+                try await client.create(TestBed.EventBridgeRule("\(name)-rule", schedule: "cron(0 17 * * ? *)", stateMachineArn: arn))
+            }
             let jobs = ["nightly-etl", "report", "export", "sync"].map { "  - name: \($0)\n    state_machine: \($0)\n    schedule: auto\n" }
             let report = try await runCheck(
                 yaml: tokyoConfig("jobs:\n" + jobs.joined(), includeUnscheduled: false), environment: environment,
@@ -234,45 +239,70 @@ extension IntegrationTests {
             #expect(report.findings.first?.at == utc("2026-11-01T07:30:00"))
         }
 
-        @Test("drift: an explicit schedule that differs from AWS's rule is noted with the job's name; an equal one is not")
-        func driftWarning() async throws {
+        @Test("a missing or late start says what AWS's schedules explain: a disabled rule, a changed or deleted one, a flexible window")
+        func problemsExplainedByAWSSchedules() async throws {
             let (bed, environment) = try await freshTestBed()
             let client = try makeClient(environment: environment, region: Fixed.region)
+            let names = ["nightly-etl", "export", "cleanup", "report", "sync"]
             let seeded = try await bed.seed(
                 TestBed.Scenario(stateMachines: [
-                    .init(
-                        name: "nightly-etl", region: Fixed.region,
-                        executions: [.init(start: jst("2026-11-20T02:00:04"), stop: jst("2026-11-20T02:40:00"))]),
+                    .init(name: "nightly-etl", region: Fixed.region),
                     .init(
                         name: "export", region: Fixed.region,
-                        executions: [.init(start: jst("2026-11-20T03:00:04"), stop: jst("2026-11-20T03:20:00"))]),
+                        executions: [.init(start: jst("2026-11-20T04:00:04"), stop: jst("2026-11-20T04:20:00"))]),
+                    .init(name: "cleanup", region: Fixed.region),
+                    .init(
+                        name: "report", region: Fixed.region,
+                        executions: [.init(start: jst("2026-11-20T05:12:00"), stop: jst("2026-11-20T05:20:00"))]),
+                    .init(
+                        name: "sync", region: Fixed.region,
+                        executions: [.init(start: jst("2026-11-20T06:00:04"), stop: jst("2026-11-20T06:20:00"))]),
                 ]))
-            // 17:00 UTC is 02:00 in Tokyo: the same starts. 19:00 UTC is 04:00, not the configured 03:00.
+            let arn = { (name: String) in seeded.stateMachines[name]! }
+            // 17:00 UTC is 02:00 in Tokyo. 19:00 UTC is 04:00, not the configured 03:00. cleanup: no rule at all.
             try await client.create(
-                TestBed.EventBridgeRule("nightly-etl-at-17", schedule: "cron(0 17 * * ? *)", stateMachineArn: seeded.stateMachines["nightly-etl"]!))
+                TestBed.EventBridgeRule("nightly-etl", schedule: "cron(0 17 * * ? *)", state: "DISABLED", stateMachineArn: arn("nightly-etl")))
+            try await client.create(TestBed.EventBridgeRule("export-at-19", schedule: "cron(0 19 * * ? *)", stateMachineArn: arn("export")))
             try await client.create(
-                TestBed.EventBridgeRule("export-at-19", schedule: "cron(0 19 * * ? *)", stateMachineArn: seeded.stateMachines["export"]!))
+                TestBed.SchedulerSchedule(
+                    "report-flex", expression: "cron(0 5 * * ? *)", timeZone: "Asia/Tokyo", windowMinutes: 15, targetArn: arn("report")))
+            try await client.create(TestBed.EventBridgeRule("sync-at-21", schedule: "cron(0 21 * * ? *)", stateMachineArn: arn("sync")))
+            let jobs = "jobs:\n" + zip(names, [2, 3, 4, 5, 6]).map { name, hour in
+                "  - {name: \(name), state_machine: \(name), schedule: \"cron(0 \(hour) * * ? *)\", start_within: 10m}\n"
+            }.joined()
+            let report = try await runCheck(
+                yaml: tokyoConfig(jobs, includeUnscheduled: false), environment: environment, window: .date(Fixed.date), now: Fixed.now)
+
+            let details = Dictionary(uniqueKeysWithValues: report.findings.map { ("\($0.kind.rawValue) \($0.job)", $0.detail ?? "") })
+            #expect(details.keys.sorted() == ["late export", "late report", "missing cleanup", "missing nightly-etl"], "\(report.findings)")
+            #expect(details["missing nightly-etl"] == "its rule default/nightly-etl is DISABLED")
+            #expect(details["late export"]?.hasSuffix(" · AWS now starts it at 04:00 Asia/Tokyo") == true, "\(details)")
+            #expect(details["missing cleanup"] == "no EventBridge rule or Scheduler schedule starts it")
+            #expect(details["late report"]?.hasSuffix(" · its schedule default/report-flex starts it within a 15-minute flexible window") == true)
+            #expect(Digest(report: report).text().contains("its rule default/nightly-etl is DISABLED"))
+            #expect(report.notes.isEmpty, "sync's rule differs too, but its run came when configured: nothing to explain")
+        }
+
+        @Test("a healthy world with written schedules makes no EventBridge or Scheduler call")
+        func healthyWorldReadsNoSchedules() async throws {
+            let (bed, environment) = try await freshTestBed()
+            try await bed.seed(NightScenario.scenario)
             let jobs = """
                 jobs:
-                  - name: nightly-etl
-                    state_machine: nightly-etl
-                    schedule: "cron(0 2 * * ? *)"
-                  - name: export-job
-                    state_machine: export
-                    schedule: "cron(0 3 * * ? *)"
+                  - {name: report, state_machine: report, schedule: "cron(0 5 * * ? *)"}
 
                 """
-            let report = try await runCheck(
-                yaml: tokyoConfig(jobs, includeUnscheduled: false), environment: environment, window: .date(Fixed.date),
-                now: Fixed.now)
-
-            #expect(report.findings.isEmpty, "\(report.findings)")
-            #expect(report.notes.count == 1, "\(report.notes)")
-            let note = try #require(report.notes.first)
-            #expect(note.hasPrefix("export-job: the configured schedule differs from AWS's: "))
-            #expect(note.contains("the configuration expects 14 starts that AWS does not make (first 2026-11-22 03:00 +09:00)"))
-            #expect(note.contains("AWS makes 14 starts that the configuration does not expect (first 2026-11-22 04:00 +09:00)"))
-            #expect(Digest(report: report).text().contains("note: export-job: the configured schedule differs"))
+            var configuration = try ConfigurationLoader.parse(yaml: tokyoConfig(jobs, includeUnscheduled: false), file: "it.yml", environment: environment)
+            for mode in [BatchwatchConfiguration.MetricsMode.auto, .off] {
+                configuration.metrics = mode
+                try await bed.resetCalls()
+                let window = try WindowSelection.date("2026-11-19").resolve(now: Fixed.now, timeZone: configuration.timeZone)
+                let report = await Checker(configuration: configuration, client: try makeClient(environment: environment, region: Fixed.region), logger: quietLogger)
+                    .run(window: window, now: Fixed.now)
+                #expect(report.findings.isEmpty, "\(report.findings)")
+                let calls = try await bed.calls()
+                #expect(calls.calls.keys.filter { $0.hasPrefix("events:") || $0.hasPrefix("scheduler:") }.isEmpty, "\(calls.calls)")
+            }
         }
     }
 }

@@ -4,8 +4,8 @@ import ScheduleDiscovery
 import Schedules
 
 /// Step 3: what each job expects in the window: its occurrences from the configured schedule, or
-/// from every enabled schedule AWS holds (`schedule: auto`). Notes where AWS starts a machine on
-/// other times than configured, and where an `auto` job has nothing usable.
+/// from every enabled schedule AWS holds (`schedule: auto`, noting where an `auto` job has nothing
+/// usable).
 struct ExpectOccurrences: Sendable {
     let configuration: BatchwatchConfiguration
     let window: CheckWindow
@@ -16,7 +16,9 @@ struct ExpectOccurrences: Sendable {
         var report = StepReport()
     }
 
-    func run(resolved: ResolveTargets.Output, schedules: [String: [DiscoveredSchedule]]?, now: Date) -> Output {
+    /// `schedules`: what AWS holds, when it was read (`nil`: not read, or not readable; an `auto`
+    /// job then owns its machine's runs without expected starts, and its check_error says why).
+    func run(resolved: ResolveTargets.Output, schedules: [String: [DiscoveredSchedule]]?) -> Output {
         var output = Output()
         for (job, machine) in resolved.jobs {
             let discovered = schedules?[machine.stateMachineArn] ?? []
@@ -30,9 +32,7 @@ struct ExpectOccurrences: Sendable {
                         nextOccurrence: schedule.nextOccurrences(after: window.to.addingTimeInterval(-0.001), count: 1, in: zone).first,
                         startWithin: job.startWithin, maxDuration: job.maxDuration)
                 ]
-                output.report.notes += driftNotes(job: job, schedule: schedule, discovered: discovered, now: now)
             case .auto:
-                // Schedules that could not be read are already a check_error.
                 if schedules != nil {
                     expectations = autoExpectations(job: job, machine: machine, discovered: discovered, report: &output.report)
                 }
@@ -82,17 +82,5 @@ struct ExpectOccurrences: Sendable {
                 name: job.name, occurrences: schedule.occurrences(from: window.from, to: window.to), nextOccurrence: next,
                 startWithin: schedule.startWithin(base: job.startWithin), maxDuration: job.maxDuration)
         }
-    }
-
-    /// A note when AWS starts the machine on other times than the configured schedule says.
-    private func driftNotes(
-        job: BatchwatchConfiguration.Job, schedule: Schedule, discovered: [DiscoveredSchedule], now: Date
-    ) -> [String] {
-        guard !discovered.isEmpty else { return [] }  // started some other way: nothing to compare with
-        let zone = configuration.timeZone(for: job)
-        guard let drift = ScheduleDrift.compare(configured: schedule, timeZone: zone, discovered: discovered, from: now) else {
-            return []
-        }
-        return ["\(job.name): the configured schedule differs from AWS's: \(drift.summary(in: zone))"]
     }
 }

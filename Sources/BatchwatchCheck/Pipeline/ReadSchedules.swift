@@ -4,36 +4,29 @@ import Foundation
 import ScheduleDiscovery
 
 /// Step 2: the schedules AWS holds for the jobs' machines (EventBridge rules, Scheduler
-/// schedules), read once for all of them: what `schedule: auto` checks, and what an explicit
-/// schedule is compared with.
+/// schedules), read in one pass for all of them (what it costs does not grow with the number of
+/// machines, but for GetSchedule): what `schedule: auto` checks, and what explains a missing or
+/// late start of a job with a written schedule.
 struct ReadSchedules: Sendable {
     let client: AWSClient
     let concurrency: Int
 
-    /// The schedules by machine ARN; `nil` when they could not be read (then each `auto` job is a
-    /// check_error and the drift comparison is skipped with a note).
+    /// The schedules by machine ARN, or the error that kept them from being read.
     struct Output: Sendable {
         var schedules: [String: [DiscoveredSchedule]]?
-        var report = StepReport()
+        var error: AWSError?
     }
 
     func run(jobs: [(job: BatchwatchConfiguration.Job, machine: StateMachineSummary)], now: Date) async -> Output {
         let arns = Array(Set(jobs.map(\.machine.stateMachineArn))).sorted()
         guard !arns.isEmpty else { return Output(schedules: [:]) }
         do {
-            let schedules = try await ScheduleDiscoverer(client: client, concurrency: concurrency)
-                .schedules(forStateMachineArns: arns)
-            return Output(schedules: schedules)
+            return Output(schedules: try await ScheduleDiscoverer(client: client, concurrency: concurrency).schedules(forStateMachineArns: arns))
+        } catch let error as AWSError {
+            return Output(schedules: nil, error: error)
         } catch {
-            var output = Output(schedules: nil)
-            for (job, _) in jobs where job.schedule == .auto {
-                output.report.findings.append(.checkError(job: job.name, at: now, error: error))
-            }
-            if jobs.contains(where: { $0.job.schedule != .auto }) {
-                output.report.notes.append(
-                    "the schedules in AWS could not be read, so configured schedules were not compared with them (\(error))")
-            }
-            return output
+            return Output(
+                schedules: nil, error: AWSError(kind: .service, message: "\(error)", service: "events", operation: "ListRules"))
         }
     }
 }

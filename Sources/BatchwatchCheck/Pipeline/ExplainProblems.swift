@@ -1,0 +1,45 @@
+import BatchwatchConfig
+import Foundation
+import ScheduleDiscovery
+
+/// Step 6: what AWS's own schedules say about a `missing` or `late` occurrence of a job with a
+/// written schedule: a disabled or deleted rule, a schedule changed to another time, a flexible
+/// window. The rules and schedules are read only here, only when such a finding exists (or were
+/// read already for `schedule: auto`): a job whose runs came on time needs no such call.
+struct ExplainProblems: Sendable {
+    let configuration: BatchwatchConfiguration
+    let readSchedules: ReadSchedules
+
+    func run(
+        _ findings: [Finding], jobs: [(job: BatchwatchConfiguration.Job, machine: StateMachineSummary)],
+        schedules known: [String: [DiscoveredSchedule]]?, now: Date
+    ) async -> (findings: [Finding], notes: [String]) {
+        let written = Dictionary(jobs.filter { $0.job.schedule != .auto }.map { ($0.job.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let explained = findings.filter { [.missing, .late].contains($0.kind) && $0.expectedAt != nil && written[$0.job] != nil }
+        guard !explained.isEmpty else { return (findings, []) }
+        var schedules = known
+        var notes: [String] = []
+        if schedules == nil {
+            let machines = explained.compactMap { written[$0.job] }
+            let output = await readSchedules.run(jobs: machines, now: now)
+            schedules = output.schedules
+            if schedules == nil {
+                notes.append(
+                    "the schedules in AWS could not be read to explain \(explained.count) missing or late start(s) "
+                        + "(\(output.error.map { "\($0)" } ?? "unknown error"))")
+            }
+        }
+        guard let schedules else { return (findings, notes) }
+        let annotated = findings.map { finding -> Finding in
+            guard explained.contains(finding), let (job, machine) = written[finding.job], let expected = finding.expectedAt,
+                let reason = ScheduleExplanation.explain(
+                    expected: expected, isLate: finding.kind == .late, discovered: schedules[machine.stateMachineArn] ?? [],
+                    timeZone: configuration.timeZone(for: job))
+            else { return finding }
+            var finding = finding
+            finding.detail = [finding.kind == .missing ? nil : finding.detail, reason].compactMap { $0 }.joined(separator: " · ")
+            return finding
+        }
+        return (annotated, notes)
+    }
+}
