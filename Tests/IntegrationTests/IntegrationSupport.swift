@@ -37,11 +37,26 @@ func freshTestBed(deny: [String] = []) async throws -> (bed: TestBed, environmen
     return (bed, bed.environment(credentials: credentials))
 }
 
-/// A client as the CLI builds it, from `environment` alone.
+/// A client as the CLI builds it, from `environment` alone, except that its retry backoff and
+/// throttling waits pass in virtual time (`SkippingClock`), so injected faults cost no real seconds.
 func makeClient(environment: [String: String], region: String? = nil) throws -> AWSClient {
     try AWSClient.make(
         environment: environment, homeDirectory: environment["HOME"] ?? "/nonexistent", configRegion: region,
-        logger: quietLogger)
+        logger: quietLogger, clock: SkippingClock())
+}
+
+/// The real clock, but a wait returns at once and moves this clock's time forward instead.
+final class SkippingClock: WallClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var skipped: Double = 0
+
+    func now() -> Date { Date().addingTimeInterval(lock.withLock { skipped }) }
+
+    func sleep(seconds: Double) async throws {
+        try Task.checkCancellation()
+        lock.withLock { skipped += max(seconds, 0) }
+        await Task.yield()
+    }
 }
 
 /// Parses `yaml` and runs the check of `selection` (default `Fixed.date`) at `now` (default

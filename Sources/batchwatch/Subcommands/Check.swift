@@ -47,6 +47,10 @@ struct Check: AsyncParsableCommand {
     @Option(help: .hidden)
     var deadlineSeconds: Double = 900
 
+    /// For tests only: the first delivery retry's backoff, in seconds (default 1, doubling).
+    @Option(help: .hidden)
+    var deliveryBackoffSeconds: Double?
+
     func validate() throws {
         if date != nil && (from != nil || to != nil) {
             throw ValidationError("--date cannot be combined with --from/--to")
@@ -86,7 +90,8 @@ struct Check: AsyncParsableCommand {
         var report = await Checker(configuration: configuration, client: client, logger: logger).run(window: window, now: instant)
         let deliverer = Deliverer(
             settings: configuration.notify, stateDirectory: configuration.stateDirectory(environment: environment),
-            awsClient: client, logger: logger
+            awsClient: client, logger: logger,
+            retryPolicy: deliveryBackoffSeconds.map { DeliveryRetryPolicy(baseDelay: $0) } ?? .standard
         )
         if !dryRun {
             stopSignals.checked { [self, report] outcomes in
