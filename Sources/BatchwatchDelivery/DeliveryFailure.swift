@@ -8,8 +8,11 @@ struct DeliveryFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case rejected
         /// Still failing when the attempts or the deadline ran out (5xx, 429, network errors).
         case gaveUp
-        /// Nothing could be sent (no AWS client for SNS, a payload that cannot be read).
+        /// Nothing could be sent (no AWS client for SNS, a webhook URL that is not a URL).
         case notSent
+        /// The payload itself cannot be sent as it is (a spooled Slack digest that is not a
+        /// Slack message): never sent, and never worth sending again.
+        case unreadable
     }
 
     var kind: Kind
@@ -34,12 +37,14 @@ struct DeliveryFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case .rejected: return "rejected: \(reason)\(status)"
         case .gaveUp: return "gave up after \(attempts) attempt\(attempts == 1 ? "" : "s"): \(reason)\(status)"
         case .notSent: return "not sent: \(reason)"
+        case .unreadable: return "not sent: \(reason)"
         }
     }
 
     /// Whether the receiver rejected the message itself, so sending it again can never work
     /// (as opposed to a bad token, a missing channel or an outage, which can be fixed later).
     var rejectsPayload: Bool {
+        if kind == .unreadable { return true }
         guard kind == .rejected else { return false }
         return Self.payloadReasons.contains(reason) || status == 413
     }

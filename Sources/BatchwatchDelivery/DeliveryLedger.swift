@@ -68,7 +68,8 @@ struct DeliveryLedger {
     func save() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try AtomicFile.write(try encoder.encode(Document(version: 1, delivered: entries)), to: url)
+        let data = try encoder.encode(Document(version: 1, delivered: entries))
+        try StateWrites.perform { try AtomicFile.write(data, to: url) }
     }
 
     private static func decodingProblem(_ error: any Error) -> String {

@@ -36,13 +36,27 @@ enum DeliveryTarget: Sendable {
         }
     }
 
-    /// Sends `payload`, with the retries of the target's kind.
+    /// Sends `payload`, with the retries of the target's kind. A Slack payload that is not a
+    /// Slack message is not sent: `.unreadable`.
     func send(_ payload: DeliveryPayload) async -> Result<Void, DeliveryFailure> {
         switch self {
         case .slack(let poster):
-            await poster.post(Data(payload.body.utf8))
+            guard (try? JSONDecoder().decode(SlackMessage.self, from: Data(payload.body.utf8))) != nil else {
+                return .failure(DeliveryFailure(kind: .unreadable, reason: "the payload is not a Slack message"))
+            }
+            return await poster.post(Data(payload.body.utf8))
         case .sns(let publisher):
-            await publisher.publish(SNSMessage(subject: payload.subject, message: payload.body))
+            return await publisher.publish(SNSMessage(subject: payload.subject, message: payload.body))
         }
+    }
+
+    /// Whether `failure` says this payload can never be delivered, so a spooled copy is set aside
+    /// instead of holding back every later digest: a payload that cannot be read, one the
+    /// receiver calls malformed, and any HTTP 400 from Slack (Slack answers 400 only about the
+    /// message; a bad URL, token or channel is a 403, 404 or 410, or `ok:false`).
+    func refusesPayload(_ failure: DeliveryFailure) -> Bool {
+        if failure.rejectsPayload { return true }
+        guard case .slack = self else { return false }
+        return failure.kind == .rejected && failure.status == 400
     }
 }

@@ -45,7 +45,9 @@ struct SecretLeakTests {
         receiver.stop()
 
         let files = Fixture.files(under: state)
-        #expect(files.map { $0.path.prefix(10) } == ["spool/slac", "spool/slac", "spool/sns-"], "three spool files, no state file")
+        #expect(
+            files.map { $0.path.prefix(10) } == ["batchwatch", "spool/slac", "spool/slac", "spool/sns-"],
+            "the (empty) lock file and three spool files, no state file")
         var written = files.map(\.contents)
         written.append(logs.text)
         for format in PayloadFormat.allCases {

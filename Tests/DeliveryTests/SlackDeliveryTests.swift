@@ -153,7 +153,7 @@ struct SlackDeliveryTests {
         // Spooled, and set aside when rejected again instead of blocking every later run.
         #expect(await deliverer.deliver(Fixture.report(window: Fixture.nextDay)) == [DeliveryOutcome(target: "slack", ok: false)])
         let names = Fixture.files(under: state).map(\.path)
-        #expect(names.contains { $0.hasPrefix("spool/slack-20261119T150000Z-20261120T150000Z-") && $0.hasSuffix(".rejected") })
+        #expect(names.contains { $0.hasPrefix("spool/rejected/slack-20261119T150000Z-20261120T150000Z-") && $0.hasSuffix(".json") })
         #expect(receiver.posts.count == 3, "the spooled digest once, then the new one")
     }
 

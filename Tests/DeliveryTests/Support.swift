@@ -79,12 +79,12 @@ enum Fixture {
     static func deliverer(
         _ settings: NotifySettings, state: URL?, clock: FakeClock, logs: LogRecorder, receiver: SlackReceiver? = nil,
         transport: any HTTPTransport = URLSessionTransport.shared, awsClient: AWSClient? = nil,
-        retryPolicy: DeliveryRetryPolicy = DeliveryRetryPolicy(requestTimeout: 5)
+        retryPolicy: DeliveryRetryPolicy = DeliveryRetryPolicy(requestTimeout: 5), lockWait: Double = Deliverer.standardLockWait
     ) -> Deliverer {
         Deliverer(
             settings: settings, stateDirectory: state?.path, transport: transport, awsClient: awsClient, clock: clock,
             logger: logs.logger(), retryPolicy: retryPolicy,
-            slackAPIBaseURL: receiver?.apiBaseURL ?? URL(string: "http://127.0.0.1:9/api/")!, random: { 1 })
+            slackAPIBaseURL: receiver?.apiBaseURL ?? URL(string: "http://127.0.0.1:9/api/")!, random: { 1 }, lockWait: lockWait)
     }
 }
 

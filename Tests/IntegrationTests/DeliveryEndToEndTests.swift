@@ -93,8 +93,9 @@ extension IntegrationTests {
             bench.useWebhook(of: failing, secretPath: Self.webhookSecretPath)
             let config = try bench.configFile(notify: DeliveryBench.webhookNotify)
 
-            // The standard retry policy of the binary: 6 attempts, 1 s doubling with jitter (15–31 s).
-            let failed = try await bench.check(config)
+            // The binary's retry policy (6 attempts), with its backoff cut from 1 s to 10 ms
+            // doubling (the hidden --delivery-backoff-seconds), so the test does not wait 15–31 s.
+            let failed = try await bench.check(config, ["--delivery-backoff-seconds", "0.01"])
             failing.stop()
             #expect(failed.status == 3, "stderr: \(failed.stderr)")
             #expect(try failed.jsonDocument()["status"] as? String == "problems", "status describes the check only")

@@ -76,6 +76,22 @@ struct DeliveryBench {
         environment["SLACK_WEBHOOK_URL"] = receiver.webhookURL(secretPath: secretPath)
     }
 
+    /// `check --config F --date D --now Fixed.now --format F [extra]`.
+    static func checkArguments(_ config: String, date: String = Fixed.date, format: String = "json", _ extra: [String] = []) -> [String] {
+        ["check", "--config", config, "--date", date, "--now", Fixed.nowText, "--format", format] + extra
+    }
+
+    /// Starts `batchwatch check` (as `check` runs it) without waiting for it; its output is not kept.
+    func launchCheck(_ config: String, date: String = Fixed.date, _ extra: [String] = []) throws -> LaunchedBatchwatch {
+        try launchBatchwatch(Self.checkArguments(config, date: date, extra), environment: environment)
+    }
+
+    /// Keeps `run`'s output for the secret grep, labelled `label`.
+    mutating func keep(_ run: BinaryRun, label: String) {
+        outputs.append(("stdout of \(label)", run.stdoutText))
+        outputs.append(("stderr of \(label)", run.stderr))
+    }
+
     /// `batchwatch check --config F --date D --now Fixed.now --format F [extra]`, its output kept.
     mutating func check(
         _ config: String, date: String = Fixed.date, format: String = "json", _ extra: [String] = [],
@@ -106,10 +122,11 @@ extension BinaryRun {
     }
 }
 
-/// Every regular file under `directory` (recursively), by path relative to it, sorted.
+/// Every regular file under `directory` (recursively), by path relative to it, sorted; but for
+/// the lock file, which is empty and stays once a run has delivered anything.
 func filesWritten(under directory: URL) -> [(path: String, contents: String)] {
     let paths = (FileManager.default.enumerator(atPath: directory.path)?.allObjects as? [String]) ?? []
-    return paths.sorted().compactMap { path in
+    return paths.filter { $0 != "batchwatch.lock" }.sorted().compactMap { path in
         var isDirectory: ObjCBool = false
         let full = directory.appendingPathComponent(path).path
         guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }

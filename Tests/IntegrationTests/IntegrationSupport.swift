@@ -37,11 +37,26 @@ func freshTestBed(deny: [String] = []) async throws -> (bed: TestBed, environmen
     return (bed, bed.environment(credentials: credentials))
 }
 
-/// A client as the CLI builds it, from `environment` alone.
+/// A client as the CLI builds it, from `environment` alone, except that its retry backoff and
+/// throttling waits pass in virtual time (`SkippingClock`), so injected faults cost no real seconds.
 func makeClient(environment: [String: String], region: String? = nil) throws -> AWSClient {
     try AWSClient.make(
         environment: environment, homeDirectory: environment["HOME"] ?? "/nonexistent", configRegion: region,
-        logger: quietLogger)
+        logger: quietLogger, clock: SkippingClock())
+}
+
+/// The real clock, but a wait returns at once and moves this clock's time forward instead.
+final class SkippingClock: WallClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var skipped: Double = 0
+
+    func now() -> Date { Date().addingTimeInterval(lock.withLock { skipped }) }
+
+    func sleep(seconds: Double) async throws {
+        try Task.checkCancellation()
+        lock.withLock { skipped += max(seconds, 0) }
+        await Task.yield()
+    }
 }
 
 /// Parses `yaml` and runs the check of `selection` (default `Fixed.date`) at `now` (default
@@ -120,6 +135,28 @@ func batchwatchExecutable() throws -> URL {
 
 /// Runs `batchwatch arguments` with exactly `environment`, waiting for it to exit.
 func runBatchwatch(_ arguments: [String], environment: [String: String]) async throws -> BinaryRun {
+    try await launchBatchwatch(arguments, environment: environment).finished()
+}
+
+/// A `batchwatch` process that was started and may still be running.
+struct LaunchedBatchwatch {
+    /// Its process id, for signals.
+    let pid: Int32
+    private let exited: Task<BinaryRun, any Error>
+
+    fileprivate init(pid: Int32, exited: Task<BinaryRun, any Error>) {
+        self.pid = pid
+        self.exited = exited
+    }
+
+    /// Waits for the process to exit and returns what it wrote.
+    func finished() async throws -> BinaryRun {
+        try await exited.value
+    }
+}
+
+/// Starts `batchwatch arguments` with exactly `environment`, stdout and stderr to files.
+func launchBatchwatch(_ arguments: [String], environment: [String: String]) throws -> LaunchedBatchwatch {
     let process = Process()
     process.executableURL = try batchwatchExecutable()
     process.arguments = arguments
@@ -134,20 +171,23 @@ func runBatchwatch(_ arguments: [String], environment: [String: String]) async t
     process.standardOutput = stdout
     process.standardError = stderr
     process.standardInput = FileHandle.nullDevice
-    let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-        do {
-            try process.run()
-        } catch {
-            process.terminationHandler = nil
-            continuation.resume(throwing: error)
-        }
+    let (statuses, exit) = AsyncStream.makeStream(of: Int32.self)
+    process.terminationHandler = {
+        exit.yield($0.terminationStatus)
+        exit.finish()
     }
-    try stdout.close()
-    try stderr.close()
-    return BinaryRun(
-        status: status, stdout: try Data(contentsOf: stdoutURL),
-        stderr: (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "")
+    try process.run()
+    let pid = process.processIdentifier
+    let exited = Task<BinaryRun, any Error> {
+        var status: Int32 = -1
+        for await exitStatus in statuses { status = exitStatus }
+        try stdout.close()
+        try stderr.close()
+        return BinaryRun(
+            status: status, stdout: try Data(contentsOf: stdoutURL),
+            stderr: (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "")
+    }
+    return LaunchedBatchwatch(pid: pid, exited: exited)
 }
 
 /// Writes `yaml` to a new temporary file and returns its path.

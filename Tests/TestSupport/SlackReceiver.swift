@@ -15,6 +15,8 @@ final class SlackReceiver: @unchecked Sendable {
         case rejected(status: Int, reason: String)
         /// HTTP 200 with `{"ok":false,"error":reason}` (chat.postMessage).
         case apiError(String)
+        /// Accepted, after `seconds` (the receiver answers one post at a time, so later posts wait too).
+        case slow(seconds: Double)
     }
 
     /// One post as received.
@@ -65,8 +67,11 @@ final class SlackReceiver: @unchecked Sendable {
     }
 
     private static func response(to answer: Answer, api: Bool) -> LoopbackServer.Response {
-        switch answer {
-        case .accept:
+        if case .slow(let seconds) = answer {
+            Thread.sleep(forTimeInterval: seconds)
+        }
+        return switch answer {
+        case .accept, .slow:
             api ? .text(#"{"ok":true,"channel":"C0123","ts":"1763600000.000100"}"#, contentType: "application/json") : .text("ok")
         case .rateLimited(let seconds):
             LoopbackServer.Response(

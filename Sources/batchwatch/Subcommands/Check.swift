@@ -10,7 +10,10 @@ import Logging
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a window of executions and alarms, print the digest and deliver it.",
-        discussion: "Exit status: 0 all clear, 1 problems found, 2 usage or configuration error, 3 incomplete or undelivered."
+        discussion: """
+            Exit status: 0 all clear, 1 problems found, 2 usage or configuration error, 3 incomplete or undelivered \
+            (also when stopped by SIGTERM or SIGINT before the digest was delivered: it is printed and left in the spool).
+            """
     )
 
     /// What stdout carries.
@@ -44,6 +47,10 @@ struct Check: AsyncParsableCommand {
     @Option(help: .hidden)
     var deadlineSeconds: Double = 900
 
+    /// For tests only: the first delivery retry's backoff, in seconds (default 1, doubling).
+    @Option(help: .hidden)
+    var deliveryBackoffSeconds: Double?
+
     func validate() throws {
         if date != nil && (from != nil || to != nil) {
             throw ValidationError("--date cannot be combined with --from/--to")
@@ -60,6 +67,7 @@ struct Check: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let stopSignals = StopSignals()
         let environment = ProcessInfo.processInfo.environment
         let configuration = try options.load(environment: environment)
         let logger = Logger(label: "batchwatch")
@@ -82,17 +90,33 @@ struct Check: AsyncParsableCommand {
         var report = await Checker(configuration: configuration, client: client, logger: logger).run(window: window, now: instant)
         let deliverer = Deliverer(
             settings: configuration.notify, stateDirectory: configuration.stateDirectory(environment: environment),
-            awsClient: client, logger: logger
+            awsClient: client, logger: logger,
+            retryPolicy: deliveryBackoffSeconds.map { DeliveryRetryPolicy(baseDelay: $0) } ?? .standard
         )
         if !dryRun {
-            report.delivery = await deliverer.deliver(report, force: force)
+            stopSignals.checked { [self, report] outcomes in
+                render(Self.interrupted(report, outcomes: outcomes, notify: configuration.notify), notify: configuration.notify)
+            }
+            report.delivery = await deliverer.deliver(report, force: force, progress: stopSignals.delivered)
         }
-        print(render(report, notify: configuration.notify))
         let status = ExitStatus(report: report)
+        stopSignals.finish(printing: render(report, notify: configuration.notify), status: status)
         if !dryRun {
             await deliverer.heartbeat(exitStatus: status)
         }
         throw ExitCode(status.rawValue)
+    }
+
+    /// `report` as a run stopped during delivery prints it: `outcomes` so far, and every other
+    /// configured target that was due marked as not delivered.
+    static func interrupted(_ report: CheckReport, outcomes: [DeliveryOutcome], notify: NotifySettings) -> CheckReport {
+        var report = report
+        let configured = [notify.slack.map { _ in "slack" }, notify.sns.map { _ in "sns" }].compactMap { $0 }
+        let due = Deliverer.isDue(report, when: notify.when)
+        report.delivery = configured.compactMap { target in
+            outcomes.first { $0.target == target } ?? (due ? DeliveryOutcome(target: target, ok: false) : nil)
+        }
+        return report
     }
 
     func render(_ report: CheckReport, notify: NotifySettings) -> String {
