@@ -57,7 +57,7 @@ struct SlackPoster: Sendable {
         if ok { return .accepted }
         let error = RetryingSender.reason(in: response) ?? "ok:false"
         if transientErrors.contains(error) {
-            return .retry(reason: error, retryAfter: RetryingSender.retryAfter(response))
+            return .retry(reason: error)
         }
         return .rejected(reason: error)
     }
