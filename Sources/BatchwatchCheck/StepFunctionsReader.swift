@@ -1,21 +1,26 @@
 import AWSClient
 import Foundation
+import ScheduleDiscovery
 
 /// A state machine as ListStateMachines lists it.
 public struct StateMachineSummary: Sendable, Equatable, Codable {
     public var stateMachineArn: String
     public var name: String
-    /// `STANDARD` or `EXPRESS`.
-    public var type: String
+    public var type: StateMachineType
 
-    public init(stateMachineArn: String, name: String, type: String) {
+    public init(stateMachineArn: String, name: String, type: StateMachineType) {
         self.stateMachineArn = stateMachineArn
         self.name = name
         self.type = type
     }
 
+    /// The same, with the type as AWS spells it.
+    public init(stateMachineArn: String, name: String, type: String) {
+        self.init(stateMachineArn: stateMachineArn, name: name, type: StateMachineType(rawValue: type))
+    }
+
     /// ListExecutions serves only Standard machines.
-    public var isExpress: Bool { type == "EXPRESS" }
+    public var isExpress: Bool { type == .express }
 }
 
 /// Why an execution ended badly, read from its history.
