@@ -22,77 +22,46 @@ struct ErrorDetails: Sendable, Equatable {
 }
 
 extension AWSClient {
-    /// Sends `call` until it succeeds, fails for good, runs out of attempts or reaches the deadline.
-    /// Each attempt is signed anew at the skew-corrected time, and waits for its turn first when
-    /// the operation is paced after throttles.
+    /// Sends `call` until it succeeds, fails for good, runs out of attempts or reaches the deadline,
+    /// through the one retry loop (`Retrier`) with this client's `retryPolicy`. Each attempt is
+    /// signed anew at the skew-corrected time, and waits for its turn first when the operation is
+    /// paced after throttles.
     func send(_ call: AWSCall) async throws -> HTTPResponse {
-        var retriesDone = 0
-        var attempt = 0
+        let retrier = Retrier(policy: retryPolicy, clock: clock, logger: logger, random: random)
+        let operation = "\(call.service.signingName):\(call.operation)"
         var skewCorrected = false
-        var lastFailure: AWSError?
-        while true {
-            attempt += 1
-            try await waitForTurn(call, attempt: attempt, lastFailure: lastFailure)
-            let timeout = try attemptTimeout(call, attempt: attempt)
+        let result = try await retrier.run(
+            operation, deadline: deadline,
+            pace: retryPolicy.paceAfterThrottling ? { latest in await turn(call, latest: latest) } : nil,
+            reason: { (failure: AWSError) in failure.code ?? failure.kind.rawValue }
+        ) { timeout in
             let credentials = try await credentialProvider?.credentials()
             let request = await signedRequest(call, credentials: credentials)
-            let failure: AWSError
-            let throttled: Bool
-            let retryAfter: Double?
-            switch try await attemptOnce(call, request, timeout: timeout, credentials: credentials, skewCorrected: skewCorrected) {
-            case .success(let response):
-                return response
-            case .skewCorrected:
-                skewCorrected = true
-                continue
-            case .failed(let error, let retryable, let isThrottle, let after):
-                guard retryable else { throw error }
-                failure = error
-                throttled = isThrottle
-                retryAfter = after
-            }
-            lastFailure = failure
-            let attemptLimit = retryPolicy.attemptLimit(throttled: throttled)
-            guard attempt < attemptLimit else { throw failure }
-            let delay = retryPolicy.delay(
-                beforeRetry: retriesDone, random: random(), retryAfter: retryAfter, throttled: throttled)
-            if let deadline, clock.now().addingTimeInterval(delay) >= deadline {
-                throw deadlineError(call, attempts: attempt, last: failure)
-            }
-            logger.info(
-                "retrying after \(failure.code ?? failure.kind.rawValue) in \(String(format: "%.2f", delay)) s",
-                metadata: [
-                    "operation": "\(call.service.signingName):\(call.operation)",
-                    "attempt": "\(attempt + 1)/\(attemptLimit)",
-                ])
-            if delay > 0 { try await clock.sleep(seconds: delay) }
-            retriesDone += 1
+            let outcome = try await attemptOnce(
+                call, request, timeout: timeout, credentials: credentials, skewCorrected: skewCorrected)
+            if case .again = outcome { skewCorrected = true }
+            return outcome
         }
-    }
-
-    private enum AttemptOutcome {
-        case success(HTTPResponse)
-        /// The server's clock differs from ours; the offset is stored, try again at once.
-        case skewCorrected
-        case failed(AWSError, retryable: Bool, throttled: Bool, retryAfter: Double?)
-    }
-
-    /// Waits until the operation's send rate lets attempt number `attempt` start (at once unless
-    /// it was throttled before). Throws `deadlineExceeded` rather than wait up to the deadline.
-    private func waitForTurn(_ call: AWSCall, attempt: Int, lastFailure: AWSError?) async throws {
-        guard retryPolicy.paceAfterThrottling else { return }
-        let key = pacingKey(call.service, call.operation)
-        guard let wait = await pacer.reserve(key, at: clock.now(), latest: deadline) else {
-            if let lastFailure { throw deadlineError(call, attempts: attempt - 1, last: lastFailure) }
+        switch result {
+        case .success(let response):
+            return response
+        case .failure(.failed(let error, _)):
+            throw error
+        case .failure(.outOfTime(let last?, let attempts)):
+            throw deadlineError(call, attempts: attempts, last: last)
+        case .failure(.outOfTime(nil, let attempts)):
             throw AWSError(
-                kind: .deadlineExceeded, message: "no time left for attempt \(attempt) at the throttled send rate",
+                kind: .deadlineExceeded, message: "no time left for attempt \(attempts + 1)",
                 service: call.service.signingName, operation: call.operation)
+        case .failure(.cancelled):
+            throw CancellationError()
         }
-        guard wait > 0 else { return }
-        logger.debug(
-            "pacing after throttles: waiting \(String(format: "%.2f", wait)) s",
-            metadata: ["operation": "\(key)", "attempt": "\(attempt)"])
-        try await clock.sleep(seconds: wait)
+    }
+
+    /// How long the next attempt of `call` must wait for its turn at the operation's paced send
+    /// rate (0 unless it was throttled before); `nil` when that turn comes at or after `latest`.
+    private func turn(_ call: AWSCall, latest: Date?) async -> Double? {
+        await pacer.reserve(pacingKey(call.service, call.operation), at: clock.now(), latest: latest)
     }
 
     /// Tells the operation's send rate about a response, logging when a throttle starts pacing.
@@ -109,7 +78,7 @@ extension AWSClient {
     /// Sends one signed attempt and classifies what came back.
     private func attemptOnce(
         _ call: AWSCall, _ request: HTTPRequest, timeout: Double, credentials: AWSCredentials?, skewCorrected: Bool
-    ) async throws -> AttemptOutcome {
+    ) async throws -> AttemptOutcome<HTTPResponse, AWSError> {
         let response: HTTPResponse
         do {
             response = try await transport.send(request, timeout: timeout)
@@ -120,7 +89,7 @@ extension AWSClient {
                 metadata: ["operation": "\(call.service.signingName):\(call.operation)", "url-error": "\(error.code.rawValue)"])
             // An answer over the size cap would be as large again: not worth another attempt.
             let retryable = error.code != .dataLengthExceedsMaximum
-            return .failed(transportError(call, error), retryable: retryable, throttled: false, retryAfter: nil)
+            return .failure(transportError(call, error), retryable: retryable)
         }
         if response.isSuccess {
             await recordResponse(call, throttled: false)
@@ -131,30 +100,18 @@ extension AWSClient {
         await recordResponse(call, throttled: throttled)
         let failure = redacted(awsError(call, response: response, details: details), credentials)
         if !skewCorrected, Self.isSkewError(code: details.code, message: details.message),
-           let serverDate = response.headers["Date"].flatMap(Self.parseHTTPDate)
+           let serverDate = response.headers["Date"].flatMap(RetryAfter.httpDate)
         {
             let offset = serverDate.timeIntervalSince(clock.now())
             await clockOffset.set(offset)
             logger.warning(
                 "clock skew: correcting by \(Int(offset.rounded())) s and retrying",
                 metadata: ["operation": "\(call.service.signingName):\(call.operation)", "code": "\(details.code ?? "")"])
-            return .skewCorrected
+            return .again
         }
-        return .failed(
+        return .failure(
             failure, retryable: retryPolicy.isRetryable(status: response.status, code: details.code),
-            throttled: throttled, retryAfter: response.headers["Retry-After"].flatMap { retryAfterSeconds($0) })
-    }
-
-    /// The timeout for the next attempt: the per-request timeout, shortened to the deadline.
-    private func attemptTimeout(_ call: AWSCall, attempt: Int) throws -> Double {
-        guard let deadline else { return retryPolicy.requestTimeout }
-        let remaining = deadline.timeIntervalSince(clock.now())
-        guard remaining > 0 else {
-            throw AWSError(
-                kind: .deadlineExceeded, message: "no time left for attempt \(attempt)",
-                service: call.service.signingName, operation: call.operation)
-        }
-        return min(retryPolicy.requestTimeout, remaining)
+            throttled: throttled, retryAfter: response.retryAfter(now: clock.now()))
     }
 
     /// `call` with `X-Amz-Date`, `Authorization` and any session token, signed at the corrected time.
@@ -229,24 +186,5 @@ extension AWSClient {
         guard ["InvalidSignatureException", "SignatureDoesNotMatch"].contains(code), let message else { return false }
         let lowered = message.lowercased()
         return ["skew", "expired", "time", "date"].contains { lowered.contains($0) }
-    }
-
-    /// Seconds from a `Retry-After` value: a number of seconds or an HTTP date.
-    private func retryAfterSeconds(_ value: String) -> Double? {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(trimmed) { return max(0, seconds) }
-        return Self.parseHTTPDate(trimmed).map { max(0, $0.timeIntervalSince(clock.now())) }
-    }
-
-    /// Parses an RFC 7231 date such as `Tue, 15 Nov 1994 08:12:31 GMT`.
-    static func parseHTTPDate(_ value: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(secondsFromGMT: 0)
-        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
-            formatter.dateFormat = format
-            if let date = formatter.date(from: value.trimmingCharacters(in: .whitespaces)) { return date }
-        }
-        return nil
     }
 }

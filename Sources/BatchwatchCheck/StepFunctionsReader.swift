@@ -1,21 +1,21 @@
 import AWSClient
 import Foundation
+import ScheduleDiscovery
 
 /// A state machine as ListStateMachines lists it.
 public struct StateMachineSummary: Sendable, Equatable, Codable {
     public var stateMachineArn: String
     public var name: String
-    /// `STANDARD` or `EXPRESS`.
-    public var type: String
+    public var type: StateMachineType
 
-    public init(stateMachineArn: String, name: String, type: String) {
+    public init(stateMachineArn: String, name: String, type: StateMachineType) {
         self.stateMachineArn = stateMachineArn
         self.name = name
         self.type = type
     }
 
     /// ListExecutions serves only Standard machines.
-    public var isExpress: Bool { type == "EXPRESS" }
+    public var isExpress: Bool { type == .express }
 }
 
 /// Why an execution ended badly, read from its history.

@@ -141,11 +141,6 @@ public struct BatchwatchConfiguration: Sendable, Equatable {
 
         /// True when no alarm is selected.
         public var isEmpty: Bool { names.isEmpty && prefixes.isEmpty }
-
-        /// Whether the alarm called `alarmName` is selected.
-        public func includes(alarmName: String) -> Bool {
-            names.contains(alarmName) || prefixes.contains { alarmName.hasPrefix($0) }
-        }
     }
 }
 

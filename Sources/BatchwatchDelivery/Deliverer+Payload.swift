@@ -20,13 +20,9 @@ extension Deliverer {
     public static func payload(for report: CheckReport, format: PayloadFormat, settings: NotifySettings) -> String {
         switch format {
         case .slack:
-            var message = SlackDigest(report: report).message()
-            if case .bot(_, let channel) = settings.slack { message.channel = channel }
-            return String(decoding: message.json(), as: UTF8.self)
+            DeliveryPayload.slack(report, channel: settings.slack?.channel).printed
         case .sns:
-            let message = SNSDigest(report: report, format: settings.sns?.format ?? .text).message()
-            guard let subject = message.subject else { return message.message }
-            return "Subject: \(subject)\n\n\(message.message)"
+            DeliveryPayload.sns(report, format: settings.sns?.format ?? .text).printed
         }
     }
 }

@@ -30,7 +30,7 @@ public struct Deliverer: Sendable {
     public init(
         settings: NotifySettings, stateDirectory: String?, transport: any HTTPTransport = URLSessionTransport.shared,
         awsClient: AWSClient?, clock: any WallClock = SystemWallClock(), logger: Logger,
-        retryPolicy: DeliveryRetryPolicy = .standard, lockWait: Double = Deliverer.standardLockWait
+        retryPolicy: RetryPolicy = .delivery(), lockWait: Double = Deliverer.standardLockWait
     ) {
         self.init(
             settings: settings, stateDirectory: stateDirectory, transport: transport, awsClient: awsClient, clock: clock,
@@ -41,7 +41,7 @@ public struct Deliverer: Sendable {
     /// The same, with Slack's Web API base URL and the backoff jitter source replaceable (tests).
     package init(
         settings: NotifySettings, stateDirectory: String?, transport: any HTTPTransport, awsClient: AWSClient?,
-        clock: any WallClock, logger: Logger, retryPolicy: DeliveryRetryPolicy, slackAPIBaseURL: URL,
+        clock: any WallClock, logger: Logger, retryPolicy: RetryPolicy, slackAPIBaseURL: URL,
         random: @escaping @Sendable () -> Double, lockWait: Double = Deliverer.standardLockWait
     ) {
         self.settings = settings

@@ -23,16 +23,12 @@ enum DeliveryTarget: Sendable {
         }
     }
 
-    /// The payload of `report` for this target.
+    /// The payload of `report` for this target, built once: Slack's message carries the channel
+    /// of a bot token; SNS's the Subject and Message of the topic's format.
     func payload(for report: CheckReport) -> DeliveryPayload {
         switch self {
-        case .slack(let poster):
-            var message = SlackDigest(report: report).message()
-            if case .bot(_, let channel) = poster.target { message.channel = channel }
-            return DeliveryPayload(subject: nil, body: String(decoding: message.json(), as: UTF8.self))
-        case .sns(let publisher):
-            let message = SNSDigest(report: report, format: publisher.target.format).message()
-            return DeliveryPayload(subject: message.subject, body: message.message)
+        case .slack(let poster): .slack(report, channel: poster.target.channel)
+        case .sns(let publisher): .sns(report, format: publisher.target.format)
         }
     }
 
@@ -58,5 +54,33 @@ enum DeliveryTarget: Sendable {
         if failure.rejectsPayload { return true }
         guard case .slack = self else { return false }
         return failure.kind == .rejected && failure.status == 400
+    }
+}
+
+extension DeliveryPayload {
+    /// `report` as the Slack message posted to `channel` (a bot token's; `nil` for a webhook).
+    static func slack(_ report: CheckReport, channel: String?) -> DeliveryPayload {
+        let message = SlackDigest(report: report, channel: channel).message()
+        return DeliveryPayload(subject: nil, body: String(decoding: message.json(), as: UTF8.self))
+    }
+
+    /// `report` as the SNS Subject and Message of `format`.
+    static func sns(_ report: CheckReport, format: SNSTarget.Format) -> DeliveryPayload {
+        let message = SNSDigest(report: report, format: format).message()
+        return DeliveryPayload(subject: message.subject, body: message.message)
+    }
+
+    /// What `--dry-run` prints: the body, after `Subject: …` and an empty line when there is a Subject.
+    var printed: String {
+        guard let subject else { return body }
+        return "Subject: \(subject)\n\n\(body)"
+    }
+}
+
+extension SlackTarget {
+    /// The channel `chat.postMessage` posts to; `nil` for a webhook, which posts to its own.
+    var channel: String? {
+        guard case .bot(_, let channel) = self else { return nil }
+        return channel
     }
 }

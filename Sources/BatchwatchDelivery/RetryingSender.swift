@@ -5,62 +5,54 @@ import Logging
 /// What one answer means for a delivery.
 enum AnswerVerdict: Equatable {
     case accepted
-    /// Worth another attempt, after `retryAfter` seconds when the receiver said so.
-    case retry(reason: String, retryAfter: Double?)
+    /// Worth another attempt (after the answer's `Retry-After`, when it has one).
+    case retry(reason: String)
     case rejected(reason: String)
 }
 
 /// Sends one HTTP request until it is accepted, rejected for good, or the attempts or the
-/// deadline run out. Waits go through the injected clock, so tests do not sleep.
+/// deadline run out: the AWS client's retry loop (`Retrier`) with a delivery `RetryPolicy`.
 struct RetryingSender: Sendable {
     let transport: any HTTPTransport
-    let clock: any WallClock
-    let policy: DeliveryRetryPolicy
-    let logger: Logger
-    /// A uniform number in `0...1` for backoff jitter.
-    let random: @Sendable () -> Double
+    let retrier: Retrier
+
+    init(transport: any HTTPTransport, clock: any WallClock, policy: RetryPolicy, logger: Logger, random: @escaping @Sendable () -> Double) {
+        self.transport = transport
+        retrier = Retrier(policy: policy, clock: clock, logger: logger, random: random)
+    }
 
     /// Sends `request`; `judge` reads each answer. `target` names the receiver in logs, masked.
     func send(
         _ request: HTTPRequest, to target: String, judge: (HTTPResponse) -> AnswerVerdict = Self.judgeByStatus
     ) async -> Result<HTTPResponse, DeliveryFailure> {
-        let deadline = clock.now().addingTimeInterval(policy.deadline)
-        var attempt = 0
-        while true {
-            attempt += 1
-            let remaining = deadline.timeIntervalSince(clock.now())
-            let reason: String
-            let retryAfter: Double?
-            var status: Int?
+        let result = await retrier.run(target, reason: { (failure: DeliveryFailure) in failure.reason }) { timeout in
             do {
-                let response = try await transport.send(request, timeout: min(policy.requestTimeout, max(remaining, 1)))
-                status = response.status
+                let response = try await transport.send(request, timeout: timeout)
                 switch judge(response) {
                 case .accepted:
                     return .success(response)
                 case .rejected(let why):
-                    return .failure(DeliveryFailure(kind: .rejected, reason: why, status: response.status, attempts: attempt))
-                case .retry(let why, let after):
-                    reason = why
-                    retryAfter = after
+                    return .failure(DeliveryFailure(kind: .rejected, reason: why, status: response.status), retryable: false)
+                case .retry(let why):
+                    return .failure(
+                        DeliveryFailure(kind: .gaveUp, reason: why, status: response.status), retryable: true,
+                        retryAfter: response.retryAfter(now: retrier.clock.now()))
                 }
             } catch {
-                if Task.isCancelled { return .failure(DeliveryFailure(kind: .gaveUp, reason: "cancelled", attempts: attempt)) }
-                reason = Self.networkReason(error)
-                retryAfter = nil
+                if Task.isCancelled { return .failure(DeliveryFailure(kind: .gaveUp, reason: "cancelled"), retryable: false) }
+                return .failure(DeliveryFailure(kind: .gaveUp, reason: Self.networkReason(error)), retryable: true)
             }
-            let delay = policy.delay(beforeRetry: attempt - 1, retryAfter: retryAfter, jitter: 0.5 + random() / 2)
-            guard attempt < policy.maxAttempts, clock.now().addingTimeInterval(delay) < deadline else {
-                return .failure(DeliveryFailure(kind: .gaveUp, reason: reason, status: status, attempts: attempt))
-            }
-            logger.info(
-                "\(target): \(reason); retrying in \(String(format: "%.1f", delay)) s",
-                metadata: ["attempt": "\(attempt + 1)/\(policy.maxAttempts)"])
-            do {
-                try await clock.sleep(seconds: delay)
-            } catch {
-                return .failure(DeliveryFailure(kind: .gaveUp, reason: "cancelled", status: status, attempts: attempt))
-            }
+        }
+        switch result {
+        case .success(let response):
+            return .success(response)
+        case .failure(.failed(var failure, let attempts)), .failure(.outOfTime(last: var failure?, let attempts)):
+            failure.attempts = attempts
+            return .failure(failure)
+        case .failure(.outOfTime(last: nil, let attempts)):
+            return .failure(DeliveryFailure(kind: .gaveUp, reason: "no time left", attempts: attempts))
+        case .failure(.cancelled(let last, let attempts)):
+            return .failure(DeliveryFailure(kind: .gaveUp, reason: "cancelled", status: last?.status, attempts: attempts))
         }
     }
 
@@ -70,15 +62,10 @@ struct RetryingSender: Sendable {
         switch response.status {
         case 200..<300: .accepted
         case 300..<400: .rejected(reason: "redirected (HTTP \(response.status)); redirects are not followed")
-        case 429: .retry(reason: "rate limited (HTTP 429)", retryAfter: retryAfter(response))
-        case 500..<600: .retry(reason: "HTTP \(response.status)", retryAfter: retryAfter(response))
+        case 429: .retry(reason: "rate limited (HTTP 429)")
+        case 500..<600: .retry(reason: "HTTP \(response.status)")
         default: .rejected(reason: reason(in: response) ?? "HTTP \(response.status)")
         }
-    }
-
-    /// `Retry-After` in seconds (Slack sends whole seconds).
-    static func retryAfter(_ response: HTTPResponse) -> Double? {
-        response.headers["Retry-After"].flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
     }
 
     /// The receiver's short reason: Slack's JSON `error`, or a one-word body such as `invalid_payload`.

@@ -16,16 +16,21 @@ struct SlackDigest {
     static let maxFallback = 39_000
 
     let digest: Digest
+    /// The channel for `chat.postMessage`; `nil` for a webhook, which posts to its own.
+    let channel: String?
 
-    init(report: CheckReport) {
+    init(report: CheckReport, channel: String? = nil) {
         digest = Digest(report: report)
+        self.channel = channel
     }
 
     var report: CheckReport { digest.report }
 
     /// The message to post.
     func message() -> SlackMessage {
-        report.findings.isEmpty ? allClear() : problems()
+        var message = report.findings.isEmpty ? allClear() : problems()
+        message.channel = channel
+        return message
     }
 
     /// "batchwatch: 3 problems on 2026-11-20", at most 150 characters.
@@ -34,7 +39,7 @@ struct SlackDigest {
         let problems = count == 1 ? "1 problem" : "\(count) problems"
         let when = report.window.isOneLocalDay ? "on \(report.window.firstLocalDay)" : "in \(digest.windowLabel)"
         let incomplete = report.status == .incomplete ? " (check incomplete)" : ""
-        return Digest.shorten("batchwatch: \(problems) \(when)\(incomplete)", to: Self.maxHeader)
+        return TextLimits.cut("batchwatch: \(problems) \(when)\(incomplete)", to: Self.maxHeader)
     }
 
     private func allClear() -> SlackMessage {
@@ -69,17 +74,19 @@ struct SlackDigest {
         return SlackMessage(text: fallback(firstLine: "batchwatch: \(digest.headline)"), blocks: blocks)
     }
 
-    /// `*nightly-etl* · failed · 02:14`, the particulars, and the console link.
+    /// `*nightly-etl* · failed · 02:14`, the particulars, and the console link, within a
+    /// section's limit: the text is cut once, before the link, so the link always survives.
     private func section(for line: DigestLine) -> String {
-        var text = "*\(TextLimits.slackEscaped(line.job, limit: 300))* · \(line.kind.label) · \(line.when)"
+        var text = "*\(TextLimits.slackEscaped(line.job))* · \(line.kind.label) · \(line.when)"
         if !line.detail.isEmpty {
-            text += "\n" + TextLimits.slackEscaped(line.detail, limit: 2000)
+            text += "\n" + TextLimits.slackEscaped(line.detail)
         }
+        var link = ""
         if let url = line.url, url.count <= 600 {
             let target = TextLimits.slackEscaped(url).replacingOccurrences(of: "|", with: "%7C")
-            text += "\n<\(target)|Open execution>"
+            link = "\n<\(target)|Open execution>"
         }
-        return TextLimits.cut(text, to: Self.maxSectionText)
+        return TextLimits.cut(text, to: Self.maxSectionText - link.count) + link
     }
 
     /// "1 failed, 2 missing".

@@ -19,29 +19,23 @@ struct SlackPoster: Sendable {
         }
     }
 
-    /// Posts `body` (a `SlackMessage` as JSON), addressed to this target's channel.
+    /// Posts `body`, a `SlackMessage` as JSON built for this target (`DeliveryPayload.slack`), as it is.
     func post(_ body: Data) async -> Result<Void, DeliveryFailure> {
-        guard var message = try? JSONDecoder().decode(SlackMessage.self, from: body) else {
-            return .failure(DeliveryFailure(kind: .notSent, reason: "the message is not a Slack message"))
-        }
         switch target {
         case .webhook(let secret):
             guard let url = URL(string: secret.revealed), url.scheme != nil, url.host != nil else {
                 return .failure(DeliveryFailure(kind: .notSent, reason: "webhook_url is not a URL"))
             }
-            message.channel = nil
-            return await sender.send(request(url, message), to: name).map { _ in () }
-        case .bot(let token, let channel):
-            message.channel = channel
-            var request = request(apiBaseURL.appendingPathComponent("chat.postMessage"), message)
+            return await sender.send(request(url, body), to: name).map { _ in () }
+        case .bot(let token, _):
+            var request = request(apiBaseURL.appendingPathComponent("chat.postMessage"), body)
             request.headers.add(name: "Authorization", value: "Bearer \(token.revealed)")
             return await sender.send(request, to: name, judge: Self.judgeWebAPI).map { _ in () }
         }
     }
 
-    private func request(_ url: URL, _ message: SlackMessage) -> HTTPRequest {
-        HTTPRequest(
-            method: "POST", url: url, headers: ["Content-Type": "application/json; charset=utf-8"], body: message.json())
+    private func request(_ url: URL, _ body: Data) -> HTTPRequest {
+        HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json; charset=utf-8"], body: body)
     }
 
     /// The Web API answers HTTP 200 with `{"ok":false,"error":…}` for most failures: those are
@@ -57,7 +51,7 @@ struct SlackPoster: Sendable {
         if ok { return .accepted }
         let error = RetryingSender.reason(in: response) ?? "ok:false"
         if transientErrors.contains(error) {
-            return .retry(reason: error, retryAfter: RetryingSender.retryAfter(response))
+            return .retry(reason: error)
         }
         return .rejected(reason: error)
     }

@@ -18,26 +18,25 @@ enum TextLimits {
         return escaped
     }
 
-    /// The longest start of `text` whose escaped form fits in `limit` characters, escaped, with an
-    /// ellipsis when cut. An escape sequence is never split.
+    /// `text` escaped for Slack (`slackEscaped(_:)`), then cut to `limit` characters (`cut`).
     static func slackEscaped(_ text: String, limit: Int) -> String {
-        let whole = slackEscaped(text)
-        guard whole.count > limit else { return whole }
-        var kept = ""
-        var used = 0
-        for character in text {
-            let piece = slackEscaped(String(character))
-            if used + piece.count > limit - 1 { break }
-            kept += piece
-            used += piece.count
-        }
-        return kept + "…"
+        cut(slackEscaped(text), to: limit)
     }
 
-    /// `text` cut to at most `limit` characters, keeping line breaks, with an ellipsis when cut.
-    static func cut(_ text: String, to limit: Int) -> String {
+    /// `text` cut to at most `limit` characters, ending in `ellipsis` when cut: the one place text
+    /// is shortened for where it goes (Slack's 3,000-character sections and 150-character header,
+    /// SNS's Subject under 100). Line breaks are kept, whitespace before the ellipsis is dropped,
+    /// and an escape sequence (`&amp;`, `&lt;`, `&gt;`) is never split.
+    static func cut(_ text: String, to limit: Int, ellipsis: String = "…") -> String {
         guard text.count > limit else { return text }
-        return String(text.prefix(limit - 1)) + "…"
+        var kept = String(text.prefix(max(0, limit - ellipsis.count)))
+        if let ampersand = kept.lastIndex(of: "&"), !kept[ampersand...].contains(";"),
+            text[ampersand...].prefix(5).contains(";")
+        {
+            kept = String(kept[..<ampersand])
+        }
+        while let last = kept.last, last.isWhitespace { kept.removeLast() }
+        return kept + ellipsis
     }
 
     /// Whole lines of `lines`, in order, whose joined UTF-8 size stays within `maxBytes`

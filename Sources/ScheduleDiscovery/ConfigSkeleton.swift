@@ -77,7 +77,7 @@ public struct ConfigSkeleton: Sendable {
                 rows.append([machine.name, "-", "-", "-", "-", "no schedule"])
             }
             for discovered in machine.schedules {
-                var state = discovered.state
+                var state = discovered.state.rawValue
                 if discovered.hasEnded(at: now) { state += " (ended)" }
                 if discovered.schedule == nil { state += " (cannot check)" }
                 rows.append([

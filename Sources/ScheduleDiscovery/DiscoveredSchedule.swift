@@ -42,8 +42,8 @@ public struct DiscoveredSchedule: Sendable, Equatable {
     public var timeZone: TimeZone
     /// The flexible time window (`MaximumWindowInMinutes`) in seconds; 0 when it is `OFF`.
     public var flexibleWindow: TimeInterval
-    /// The state as AWS reports it (`ENABLED`, `DISABLED`, `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`).
-    public var state: String
+    /// The state as AWS reports it.
+    public var state: ScheduleState
     /// Scheduler `StartDate`: no run before it.
     public var startDate: Date?
     /// Scheduler `EndDate`: no run at or after it.
@@ -54,7 +54,7 @@ public struct DiscoveredSchedule: Sendable, Equatable {
     /// Creates a discovered schedule; `schedule`, `unusableReason` and the dates are optional.
     public init(
         source: Source, stateMachineArn: String, expression: String, schedule: Schedule?, unusableReason: String? = nil,
-        timeZone: TimeZone, flexibleWindow: TimeInterval = 0, state: String, startDate: Date? = nil,
+        timeZone: TimeZone, flexibleWindow: TimeInterval = 0, state: ScheduleState, startDate: Date? = nil,
         endDate: Date? = nil, lastModified: Date? = nil
     ) {
         self.source = source
@@ -71,7 +71,7 @@ public struct DiscoveredSchedule: Sendable, Equatable {
     }
 
     /// Whether AWS runs it: `ENABLED` (or `ENABLED_WITH_…`), not `DISABLED`.
-    public var isEnabled: Bool { state.uppercased().hasPrefix("ENABLED") }
+    public var isEnabled: Bool { state.isEnabled }
 
     /// Whether its `EndDate` has passed at `instant`: it will never run again.
     public func hasEnded(at instant: Date) -> Bool {
@@ -112,5 +112,43 @@ public struct DiscoveredStateMachine: Sendable, Equatable {
         self.arn = arn
         self.name = name
         self.schedules = schedules
+    }
+}
+
+/// The state of an EventBridge rule or Scheduler schedule. Read leniently: a state this code does
+/// not know is kept as AWS spells it, and shown so.
+public enum ScheduleState: Sendable, Hashable, RawRepresentable, Codable, CustomStringConvertible {
+    case enabled
+    case disabled
+    /// Another state, such as a rule's `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`.
+    case other(String)
+
+    /// The state AWS calls `rawValue`.
+    public init(rawValue: String) {
+        switch rawValue {
+        case "ENABLED": self = .enabled
+        case "DISABLED": self = .disabled
+        default: self = .other(rawValue)
+        }
+    }
+
+    /// The state as AWS spells it.
+    public var rawValue: String {
+        switch self {
+        case .enabled: "ENABLED"
+        case .disabled: "DISABLED"
+        case .other(let value): value
+        }
+    }
+
+    public var description: String { rawValue }
+
+    /// Whether AWS runs it: `ENABLED` or an `ENABLED_WITH_…` variant.
+    public var isEnabled: Bool {
+        switch self {
+        case .enabled: true
+        case .disabled: false
+        case .other(let value): value.uppercased().hasPrefix("ENABLED")
+        }
     }
 }

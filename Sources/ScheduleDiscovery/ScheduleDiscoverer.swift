@@ -66,12 +66,12 @@ public struct ScheduleDiscoverer: Sendable {
     /// The Standard state machines of the client's region, by name (Express ones are left out).
     func standardStateMachines() async throws -> [(arn: String, name: String)] {
         struct Request: Encodable { var maxResults = 1000; var nextToken: String? }
-        struct Machine: Decodable { var stateMachineArn: String; var name: String; var type: String? }
+        struct Machine: Decodable { var stateMachineArn: String; var name: String; var type: StateMachineType? }
         struct Response: Decodable { var stateMachines: [Machine]; var nextToken: String? }
         let machines = try await client.jsonPages(
             .stepFunctions, target: "ListStateMachines", request: { Request(nextToken: $0) },
             nextToken: { (page: Response) in page.nextToken }
-        ).collect { $0.stateMachines.filter { $0.type != "EXPRESS" } }
+        ).collect { $0.stateMachines.filter { $0.type != .express } }
         return machines.map { (arn: $0.stateMachineArn, name: $0.name) }.sorted { $0.name < $1.name }
     }
 
@@ -132,7 +132,7 @@ private struct RegionReader: Sendable {
                 result[arn, default: []].append(
                     DiscoveredSchedule(
                         source: .rule(name: rule.name), stateMachineArn: arn, expression: expression, schedule: schedule,
-                        unusableReason: reason, timeZone: TimeZone(identifier: "UTC")!, state: rule.state ?? "ENABLED"))
+                        unusableReason: reason, timeZone: TimeZone(identifier: "UTC")!, state: rule.state ?? .enabled))
             }
         }
         return result
@@ -207,7 +207,7 @@ private struct RegionReader: Sendable {
 private struct RuleSummary: Decodable, Sendable {
     var name: String
     var scheduleExpression: String?
-    var state: String?
+    var state: ScheduleState?
 
     enum CodingKeys: String, CodingKey {
         case name = "Name", scheduleExpression = "ScheduleExpression", state = "State"
@@ -254,7 +254,7 @@ private struct ScheduleDetail: Decodable, Sendable {
     var flexibleTimeWindow: Window?
     var startDate: Date?
     var endDate: Date?
-    var state: String?
+    var state: ScheduleState?
     var lastModificationDate: Date?
     var target: ScheduleTarget
 
@@ -289,7 +289,7 @@ private struct ScheduleDetail: Decodable, Sendable {
         return DiscoveredSchedule(
             source: .schedule(group: groupName ?? "default", name: name), stateMachineArn: stateMachineArn,
             expression: scheduleExpression, schedule: schedule, unusableReason: reason, timeZone: zone,
-            flexibleWindow: window, state: state ?? "ENABLED", startDate: startDate, endDate: endDate,
+            flexibleWindow: window, state: state ?? .enabled, startDate: startDate, endDate: endDate,
             lastModified: lastModificationDate)
     }
 }

@@ -69,21 +69,21 @@ struct CronExpression: Hashable, Sendable {
 
     /// The distinct instants (seconds since the epoch, ascending) at which the schedule runs on
     /// the wall-clock `day`, which must match, following `daylightSaving`.
-    func instants(on day: CivilDay, clock: WallClock) -> [Int] {
-        let offsets = clock.offsets(for: day)
+    func instants(on day: CivilDay, wallTime: LocalWallTime) -> [Int] {
+        let offsets = wallTime.offsets(for: day)
         var result: [Int] = []
         result.reserveCapacity(hours.count * minutes.count)
         for hour in hours {
             for minute in minutes {
                 let wall = day.wallSecondsAtMidnight + hour * 3600 + minute * 60
-                let instants = clock.instants(atWallSeconds: wall, offsets: offsets)
+                let instants = wallTime.instants(atWallSeconds: wall, offsets: offsets)
                 switch daylightSaving {
                 case .everyWallTime:
                     result.append(contentsOf: instants)
                 case .skipMissingTime:
                     if let first = instants.first { result.append(first) }
                 case .catchUpMissingTime:
-                    result.append(instants.first ?? clock.firstInstant(atOrAfterWallSeconds: wall, offsets: offsets))
+                    result.append(instants.first ?? wallTime.firstInstant(atOrAfterWallSeconds: wall, offsets: offsets))
                 }
             }
         }

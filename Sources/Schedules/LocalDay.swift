@@ -18,7 +18,7 @@ public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// The day the wall clock of `timeZone` shows at `date`.
     public init(containing date: Date, in timeZone: TimeZone) {
-        civil = WallClock(timeZone: timeZone).localDay(of: date)
+        civil = LocalWallTime(timeZone: timeZone).localDay(of: date)
     }
 
     public var year: Int { civil.year }
@@ -31,7 +31,7 @@ public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// The first instant of the day in `timeZone`: its midnight, or when the clock skips
     /// midnight, the instant it jumps past it.
     public func firstInstant(in timeZone: TimeZone) -> Date {
-        Date(timeIntervalSince1970: TimeInterval(WallClock(timeZone: timeZone).firstInstant(of: civil)))
+        Date(timeIntervalSince1970: TimeInterval(LocalWallTime(timeZone: timeZone).firstInstant(of: civil)))
     }
 
     /// `2026-11-20`.

@@ -75,13 +75,13 @@ public struct Schedule: Sendable, Hashable, CustomStringConvertible {
         case .rate(let rate):
             return rate.occurrences(from: start, to: end)
         case .cron(let cron):
-            let clock = WallClock(timeZone: timeZone)
+            let wallTime = LocalWallTime(timeZone: timeZone)
             // A day of the wall clock can begin up to a day before `start` in UTC terms and end after `end`.
-            let lastDay = CivilDay(number: clock.localDay(of: end).number + 1)
-            var day = CivilDay(number: clock.localDay(of: start).number - 1)
+            let lastDay = CivilDay(number: wallTime.localDay(of: end).number + 1)
+            var day = CivilDay(number: wallTime.localDay(of: start).number - 1)
             var result: [Date] = []
             while let match = cron.firstMatchingDay(from: day, through: lastDay) {
-                for instant in cron.instants(on: match, clock: clock) {
+                for instant in cron.instants(on: match, wallTime: wallTime) {
                     let date = Date(timeIntervalSince1970: TimeInterval(instant))
                     if date >= start && date < end { result.append(date) }
                 }
@@ -99,15 +99,15 @@ public struct Schedule: Sendable, Hashable, CustomStringConvertible {
         case .rate(let rate):
             return rate.nextOccurrences(after: instant, count: count)
         case .cron(let cron):
-            let clock = WallClock(timeZone: timeZone)
-            let firstDay = clock.localDay(of: instant)
+            let wallTime = LocalWallTime(timeZone: timeZone)
+            let firstDay = wallTime.localDay(of: instant)
             // The Gregorian calendar repeats every 400 years (146,097 days): a Unix cron that
             // has not matched within that never will. EventBridge years end in 2199.
             let horizon = CivilDay(number: firstDay.number + 146_097)
             var day = CivilDay(number: firstDay.number - 1)
             var result: [Date] = []
             while result.count < count, let match = cron.firstMatchingDay(from: day, through: horizon) {
-                for moment in cron.instants(on: match, clock: clock) {
+                for moment in cron.instants(on: match, wallTime: wallTime) {
                     let date = Date(timeIntervalSince1970: TimeInterval(moment))
                     if date > instant { result.append(date) }
                 }

@@ -89,6 +89,45 @@ struct RetryTests {
         #expect(halfClock.sleeps == [0.025, 0.05, 0.1, 0.2])
     }
 
+    @Test func retryAfterIsReadAsSecondsOrAnHTTPDate() throws {
+        let now = try #require(RetryAfter.httpDate("Thu, 01 Jan 2026 00:00:00 GMT"))
+        #expect(RetryAfter.seconds("120", now: now) == 120)
+        #expect(RetryAfter.seconds(" 0 ", now: now) == 0)
+        #expect(RetryAfter.seconds("1.5", now: now) == 1.5)
+        #expect(RetryAfter.seconds("Thu, 01 Jan 2026 00:00:45 GMT", now: now) == 45)
+        #expect(RetryAfter.seconds("Thursday, 01-Jan-26 00:01:00 GMT", now: now) == 60)
+        #expect(RetryAfter.seconds("Thu Jan  1 00:00:30 2026", now: now) == 30)
+        #expect(RetryAfter.seconds("Wed, 31 Dec 2025 23:59:00 GMT", now: now) == 0, "a date in the past: at once")
+        for garbage in ["", "soon", "12abc", "1e3", "inf", "nan", "0x10", "Thu, 32 Jan 2026 00:00:00 GMT"] {
+            #expect(RetryAfter.seconds(garbage, now: now) == nil, "\(garbage)")
+        }
+        #expect(RetryAfter.seconds("-5", now: now) == nil, "a negative delay is not a delay: the backoff applies")
+    }
+
+    @Test func anHTTPDateRetryAfterIsHonouredAndAGarbledOneFallsBackToTheBackoff() async throws {
+        let transport = FakeTransport(script: [
+            .success(jsonResponse(503, "{}", headers: [("Retry-After", "Thu, 01 Jan 2026 00:00:07 GMT")])),
+            .success(jsonResponse(503, "{}", headers: [("Retry-After", "-3")])),
+            .success(jsonResponse(200, #"{"count": 0}"#)),
+        ])
+        let clock = FakeClock()
+        let client = makeClient(transport: transport, clock: clock, random: 1)
+        let _: ListResult = try await client.json(.stepFunctions, target: "ListStateMachines", body: Empty())
+        #expect(clock.sleeps == [7, 0.2])
+    }
+
+    @Test func deliveryPolicyUsesEqualJitterAndItsOwnTimeLimit() {
+        let policy = RetryPolicy.delivery()
+        #expect(policy.maxAttempts == 6 && policy.attemptLimit(throttled: true) == 6)
+        #expect(policy.timeLimit == 180 && !policy.paceAfterThrottling)
+        for retry in 0..<8 {
+            let ceiling = min(30, pow(2, Double(retry)))
+            #expect(policy.delay(beforeRetry: retry, random: 0, retryAfter: nil) == ceiling / 2)
+            #expect(policy.delay(beforeRetry: retry, random: 1, retryAfter: nil) == ceiling)
+        }
+        #expect(policy.delay(beforeRetry: 0, random: 0, retryAfter: 90) == 60)
+    }
+
     @Test func standardDelayStaysWithinItsBounds() {
         let policy = RetryPolicy.standard
         for retry in 0..<12 {

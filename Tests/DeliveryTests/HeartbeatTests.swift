@@ -36,7 +36,7 @@ struct HeartbeatTests {
         let logs = LogRecorder()
         let deliverer = Fixture.deliverer(
             NotifySettings(heartbeatURL: Secret("https://hc-ping.example/ping/5ecret-uuid-0000")), state: nil, clock: clock,
-            logs: logs, transport: transport, retryPolicy: DeliveryRetryPolicy(maxAttempts: 3, requestTimeout: 5))
+            logs: logs, transport: transport, retryPolicy: RetryPolicy.delivery(maxAttempts: 3, requestTimeout: 5))
         await deliverer.heartbeat(exitStatus: .incomplete)
         #expect(transport.requests.count == 3)
         #expect(clock.sleeps == [1, 2])

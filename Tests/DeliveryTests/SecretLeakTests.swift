@@ -26,7 +26,7 @@ struct SecretLeakTests {
             return HTTPResponse(
                 status: 500, body: Data("<ErrorResponse><Error><Code>InternalError</Code><Message>boom</Message></Error></ErrorResponse>".utf8))
         }
-        let policy = DeliveryRetryPolicy(maxAttempts: 2, requestTimeout: 5)
+        let policy = RetryPolicy.delivery(maxAttempts: 2, requestTimeout: 5)
         let webhookSettings = NotifySettings(
             when: .always, heartbeatURL: Secret("https://hc-ping.example/ping/\(Self.heartbeatSecret)"),
             slack: .webhook(Secret(webhookURL)), sns: SNSTarget(topicArn: "arn:aws:sns:ap-northeast-1:123456789012:alerts", format: .chatbot))

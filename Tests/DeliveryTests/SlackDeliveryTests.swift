@@ -1,3 +1,4 @@
+import AWSClient
 import BatchwatchCheck
 import BatchwatchConfig
 import Foundation
@@ -77,7 +78,7 @@ struct SlackDeliveryTests {
         let failing = try SlackReceiver(then: .serverError)
         let clock = FakeClock(Fixture.clockStart)
         let logs = LogRecorder()
-        let policy = DeliveryRetryPolicy(maxAttempts: 4, baseDelay: 1, maxBackoff: 3, requestTimeout: 5)
+        let policy = RetryPolicy.delivery(maxAttempts: 4, baseDelay: 1, maxBackoff: 3, requestTimeout: 5)
         let first = Fixture.deliverer(
             NotifySettings(slack: .bot(token: Secret("xoxb-test-token"), channel: "#batch")), state: state, clock: clock,
             logs: logs, receiver: failing, retryPolicy: policy)
@@ -119,7 +120,7 @@ struct SlackDeliveryTests {
         let state = try Fixture.stateDirectory()
         defer { try? FileManager.default.removeItem(at: state) }
         let failing = try SlackReceiver(then: .serverError)
-        let policy = DeliveryRetryPolicy(maxAttempts: 2, requestTimeout: 5)
+        let policy = RetryPolicy.delivery(maxAttempts: 2, requestTimeout: 5)
         let webhook = NotifySettings(slack: .webhook(Secret(failing.webhookURL())))
         _ = await Fixture.deliverer(webhook, state: state, clock: FakeClock(Fixture.clockStart), logs: LogRecorder(), receiver: failing, retryPolicy: policy)
             .deliver(Fixture.report())
@@ -212,7 +213,7 @@ struct SlackDeliveryTests {
         let receiver = try SlackReceiver(then: .rateLimited(retryAfter: 50))
         defer { receiver.stop() }
         let clock = FakeClock(Fixture.clockStart)
-        let policy = DeliveryRetryPolicy(maxAttempts: 10, maxRetryAfter: 60, requestTimeout: 5, deadline: 120)
+        let policy = RetryPolicy.delivery(maxAttempts: 10, maxRetryAfter: 60, requestTimeout: 5, timeLimit: 120)
         let deliverer = Fixture.deliverer(
             NotifySettings(slack: .webhook(Secret(receiver.webhookURL()))), state: nil, clock: clock, logs: LogRecorder(),
             receiver: receiver, retryPolicy: policy)

@@ -113,4 +113,21 @@ struct SlackDigestTests {
         #expect(message.blocks.contains { $0.type == "context" && $0.visibleText == "note: metrics: GetMetricData was denied; executions were listed instead" })
         #expect(message.text.contains("note: metrics: GetMetricData was denied"))
     }
+
+    @Test func textIsCutOnceAtTheLimitOfWhereItGoesKeepingTheLinkAndEscapes() {
+        #expect(TextLimits.cut("a &amp; b", to: 5) == "a…", "an escape is never split")
+        #expect(TextLimits.cut("abc   defgh", to: 7) == "abc…", "no whitespace before the ellipsis")
+        #expect(TextLimits.cut("abcdefgh", to: 6, ellipsis: "...") == "abc...")
+        #expect(TextLimits.cut("short", to: 5) == "short")
+
+        var finding = Fixture.failed("nightly-etl", cause: String(repeating: "<x> ", count: 2_000))
+        finding.error = String(repeating: "E", count: 4_000)
+        let report = CheckReport(window: Fixture.day, findings: [finding], checked: CheckedCounts())
+        let section = SlackDigest(report: report).message().blocks.filter { $0.type == "section" }.map(\.visibleText)
+        #expect(section.count == 1)
+        let text = section[0]
+        #expect(text.count <= SlackDigest.maxSectionText)
+        #expect(text.hasSuffix("|Open execution>"), "the link survives the cut")
+        #expect(text.contains("…\n<https://"))
+    }
 }

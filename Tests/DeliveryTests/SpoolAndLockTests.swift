@@ -148,7 +148,7 @@ struct SpoolAndLockTests {
         #expect(logs.lines.contains { $0.level == .warning && $0.text.contains(bad.path) && $0.text.contains("spool/rejected/\(name)") }, "\(logs.text)")
 
         // And never again: the next run has nothing spooled.
-        #expect(await deliverer.deliver(Fixture.report(window: Fixture.nextDay)) == [DeliveryOutcome(target: "slack", ok: true)])
+        #expect(await deliverer.deliver(Fixture.report(window: Fixture.nextDay)) == [DeliveryOutcome(target: "slack", ok: true)], "\(logs.text)")
         #expect(receiver.posts.count == 2)
     }
 

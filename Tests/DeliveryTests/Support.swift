@@ -79,7 +79,7 @@ enum Fixture {
     static func deliverer(
         _ settings: NotifySettings, state: URL?, clock: FakeClock, logs: LogRecorder, receiver: SlackReceiver? = nil,
         transport: any HTTPTransport = URLSessionTransport.shared, awsClient: AWSClient? = nil,
-        retryPolicy: DeliveryRetryPolicy = DeliveryRetryPolicy(requestTimeout: 5), lockWait: Double = Deliverer.standardLockWait
+        retryPolicy: RetryPolicy = .delivery(requestTimeout: 5), lockWait: Double = Deliverer.standardLockWait
     ) -> Deliverer {
         Deliverer(
             settings: settings, stateDirectory: state?.path, transport: transport, awsClient: awsClient, clock: clock,

@@ -106,7 +106,7 @@ let newYork = zone("America/New_York")
 /// A discovered schedule for tests, enabled unless `state` says otherwise.
 func discovered(
     _ source: DiscoveredSchedule.Source, _ expression: String, in timeZone: TimeZone, window: TimeInterval = 0,
-    state: String = "ENABLED", machine: String = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
+    state: ScheduleState = .enabled, machine: String = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
 ) throws -> DiscoveredSchedule {
     let (schedule, reason) = ScheduleDiscoverer.parse(expression)
     return DiscoveredSchedule(

@@ -112,7 +112,7 @@ struct DiscoveryWorld: Sendable {
         let world = try await DiscoveryWorld.shared()
         let schedules = try await ScheduleDiscoverer(client: world.client).schedules(forStateMachineArn: world.arn("weekly"))
         #expect(schedules.map(\.source) == [.rule(name: "weekly-rule"), .schedule(group: "default", name: "weekly-paused")])
-        #expect(schedules.map(\.state) == ["DISABLED", "DISABLED"])
+        #expect(schedules.map(\.state) == [.disabled, .disabled])
         #expect(schedules.allSatisfy { !$0.isEnabled })
         #expect(schedules.map(\.expression) == ["cron(0 3 ? * MON *)", "cron(0 4 ? * SUN *)"])
     }

@@ -18,7 +18,7 @@ func machineArn(_ name: String) -> String { "arn:aws:states:us-east-1:1234567890
         return [
             machine("nightly-etl", [try discovered(.rule(name: "nightly-etl-schedule"), "cron(0 17 * * ? *)", in: utcZone)]),
             machine("report", [
-                try discovered(.rule(name: "report-legacy"), "cron(0 12 ? * MON *)", in: utcZone, state: "DISABLED"),
+                try discovered(.rule(name: "report-legacy"), "cron(0 12 ? * MON *)", in: utcZone, state: .disabled),
                 try discovered(.schedule(group: "default", name: "report-ny"), "cron(0 7 ? * MON-FRI *)", in: newYork, window: 900),
             ]),
             machine("sync", [
@@ -138,7 +138,7 @@ func machineArn(_ name: String) -> String { "arn:aws:states:us-east-1:1234567890
                 == nil)
 
         var disabled = weekends
-        disabled.state = "DISABLED"
+        disabled.state = .disabled
         let drift = try #require(
             ScheduleDrift.compare(configured: configured, timeZone: tokyo, discovered: [weekdays, disabled], from: referenceDate))
         #expect(drift.onlyConfigured.count == 4)

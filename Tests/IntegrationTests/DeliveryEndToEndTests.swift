@@ -100,7 +100,7 @@ extension IntegrationTests {
             #expect(failed.status == 3, "stderr: \(failed.stderr)")
             #expect(try failed.jsonDocument()["status"] as? String == "problems", "status describes the check only")
             #expect(try failed.deliverySummary() == ["slack failed"])
-            #expect(failing.posts.count == DeliveryRetryPolicy.standard.maxAttempts)
+            #expect(failing.posts.count == RetryPolicy.delivery().maxAttempts)
             #expect(failed.stderr.contains("HTTP 500"), "stderr: \(failed.stderr)")
             let spoolPath = try #require(failed.spoolPath, "no spool path on stderr: \(failed.stderr)")
             let spoolDirectory = bench.stateDirectory.appendingPathComponent("spool").path
@@ -354,7 +354,7 @@ extension IntegrationTests {
             let logs = LogRecorder()
             let deliverer = Deliverer(
                 settings: settings, stateDirectory: state.path, transport: URLSessionTransport.shared, awsClient: nil,
-                clock: SystemWallClock(), logger: logs.logger(), retryPolicy: .standard, slackAPIBaseURL: receiver.apiBaseURL,
+                clock: SystemWallClock(), logger: logs.logger(), retryPolicy: .delivery(), slackAPIBaseURL: receiver.apiBaseURL,
                 random: { 1 })
             var written: [(what: String, text: String)] = []
 

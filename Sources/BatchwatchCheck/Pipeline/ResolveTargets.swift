@@ -39,7 +39,7 @@ struct ResolveTargets: Sendable {
             switch job.stateMachine {
             case .arn(let arn):
                 machine = listed?.first { $0.stateMachineArn == arn }
-                    ?? StateMachineSummary(stateMachineArn: arn, name: job.stateMachine.name, type: "STANDARD")
+                    ?? StateMachineSummary(stateMachineArn: arn, name: job.stateMachine.name, type: .standard)
             case .name(let name):
                 guard let listed else { continue }  // the listing error is already a finding
                 guard let found = listed.first(where: { $0.name == name }) else {

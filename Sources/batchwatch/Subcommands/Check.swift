@@ -91,7 +91,7 @@ struct Check: AsyncParsableCommand {
         let deliverer = Deliverer(
             settings: configuration.notify, stateDirectory: configuration.stateDirectory(environment: environment),
             awsClient: client, logger: logger,
-            retryPolicy: deliveryBackoffSeconds.map { DeliveryRetryPolicy(baseDelay: $0) } ?? .standard
+            retryPolicy: deliveryBackoffSeconds.map { RetryPolicy.delivery(baseDelay: $0) } ?? .delivery()
         )
         if !dryRun {
             stopSignals.checked { [self, report] outcomes in

@@ -6,7 +6,7 @@ import Foundation
 /// is tried, and the instants that round-trip are kept. None means the wall time does not exist
 /// (spring forward); two mean it happens twice (fall back). `Calendar.date(from:)` is not used,
 /// because its choice for such times differs between platforms.
-struct WallClock {
+struct LocalWallTime {
     let timeZone: TimeZone
 
     /// Seconds east of UTC in force at `instant` (seconds since the epoch).
