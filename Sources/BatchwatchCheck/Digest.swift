@@ -106,11 +106,9 @@ public struct Digest: Sendable {
         return parts.joined(separator: " · ")
     }
 
-    /// `text` cut to `limit` characters on one line, with an ellipsis when cut.
+    /// `text` on one line, cut to `limit` characters (`TextCut.cut`).
     public static func shorten(_ text: String, to limit: Int) -> String {
-        let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
-        guard line.count > limit else { return line }
-        return String(line.prefix(limit - 1)).trimmingCharacters(in: .whitespaces) + "…"
+        TextCut.cut(text.split(whereSeparator: \.isNewline).joined(separator: " "), to: limit)
     }
 
     private func pad(_ text: String, _ width: Int) -> String {

@@ -39,7 +39,7 @@ struct SNSDigest {
 
     /// "batchwatch: 1 failed, 1 missing - 2026-11-20 Asia/Tokyo": one ASCII line under 100 characters.
     var subject: String {
-        TextLimits.cut(TextLimits.asciiLine("batchwatch: \(digest.headline)"), to: Self.maxSubject, ellipsis: "...")
+        TextCut.cut(TextLimits.asciiLine("batchwatch: \(digest.headline)"), to: Self.maxSubject, ellipsis: "...")
     }
 
     /// The text digest, cut by whole lines to the size limit.

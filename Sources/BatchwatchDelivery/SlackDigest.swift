@@ -39,7 +39,7 @@ struct SlackDigest {
         let problems = count == 1 ? "1 problem" : "\(count) problems"
         let when = report.window.isOneLocalDay ? "on \(report.window.firstLocalDay)" : "in \(digest.windowLabel)"
         let incomplete = report.status == .incomplete ? " (check incomplete)" : ""
-        return TextLimits.cut("batchwatch: \(problems) \(when)\(incomplete)", to: Self.maxHeader)
+        return TextCut.cut("batchwatch: \(problems) \(when)\(incomplete)", to: Self.maxHeader)
     }
 
     private func allClear() -> SlackMessage {
@@ -86,7 +86,7 @@ struct SlackDigest {
             let target = TextLimits.slackEscaped(url).replacingOccurrences(of: "|", with: "%7C")
             link = "\n<\(target)|Open execution>"
         }
-        return TextLimits.cut(text, to: Self.maxSectionText - link.count) + link
+        return TextCut.cut(text, to: Self.maxSectionText - link.count) + link
     }
 
     /// "1 failed, 2 missing".

@@ -1,3 +1,4 @@
+import BatchwatchCheck
 import Foundation
 
 /// Escaping and cutting of text for the places a digest is posted to.
@@ -20,23 +21,7 @@ enum TextLimits {
 
     /// `text` escaped for Slack (`slackEscaped(_:)`), then cut to `limit` characters (`cut`).
     static func slackEscaped(_ text: String, limit: Int) -> String {
-        cut(slackEscaped(text), to: limit)
-    }
-
-    /// `text` cut to at most `limit` characters, ending in `ellipsis` when cut: the one place text
-    /// is shortened for where it goes (Slack's 3,000-character sections and 150-character header,
-    /// SNS's Subject under 100). Line breaks are kept, whitespace before the ellipsis is dropped,
-    /// and an escape sequence (`&amp;`, `&lt;`, `&gt;`) is never split.
-    static func cut(_ text: String, to limit: Int, ellipsis: String = "…") -> String {
-        guard text.count > limit else { return text }
-        var kept = String(text.prefix(max(0, limit - ellipsis.count)))
-        if let ampersand = kept.lastIndex(of: "&"), !kept[ampersand...].contains(";"),
-            text[ampersand...].prefix(5).contains(";")
-        {
-            kept = String(kept[..<ampersand])
-        }
-        while let last = kept.last, last.isWhitespace { kept.removeLast() }
-        return kept + ellipsis
+        TextCut.cut(slackEscaped(text), to: limit)
     }
 
     /// Whole lines of `lines`, in order, whose joined UTF-8 size stays within `maxBytes`

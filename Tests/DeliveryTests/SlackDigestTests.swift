@@ -115,10 +115,10 @@ struct SlackDigestTests {
     }
 
     @Test func textIsCutOnceAtTheLimitOfWhereItGoesKeepingTheLinkAndEscapes() {
-        #expect(TextLimits.cut("a &amp; b", to: 5) == "a…", "an escape is never split")
-        #expect(TextLimits.cut("abc   defgh", to: 7) == "abc…", "no whitespace before the ellipsis")
-        #expect(TextLimits.cut("abcdefgh", to: 6, ellipsis: "...") == "abc...")
-        #expect(TextLimits.cut("short", to: 5) == "short")
+        #expect(TextCut.cut("a &amp; b", to: 5) == "a…", "an escape is never split")
+        #expect(TextCut.cut("abc   defgh", to: 7) == "abc…", "no whitespace before the ellipsis")
+        #expect(TextCut.cut("abcdefgh", to: 6, ellipsis: "...") == "abc...")
+        #expect(TextCut.cut("short", to: 5) == "short")
 
         var finding = Fixture.failed("nightly-etl", cause: String(repeating: "<x> ", count: 2_000))
         finding.error = String(repeating: "E", count: 4_000)

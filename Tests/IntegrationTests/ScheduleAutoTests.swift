@@ -283,6 +283,33 @@ extension IntegrationTests {
             #expect(report.notes.isEmpty, "sync's rule differs too, but its run came when configured: nothing to explain")
         }
 
+        @Test("validate --against-aws prints every job's comparison with AWS and exits 0")
+        func validateAgainstAWS() async throws {
+            let (bed, environment) = try await freshTestBed()
+            let client = try makeClient(environment: environment, region: Fixed.region)
+            let seeded = try await bed.seed(
+                TestBed.Scenario(stateMachines: ["nightly-etl", "export", "cleanup"].map { .init(name: $0, region: Fixed.region) }))
+            try await client.create(
+                TestBed.EventBridgeRule("nightly-etl-at-17", schedule: "cron(0 17 * * ? *)", stateMachineArn: seeded.stateMachines["nightly-etl"]!))
+            try await client.create(
+                TestBed.EventBridgeRule("export-at-19", schedule: "cron(0 19 * * ? *)", stateMachineArn: seeded.stateMachines["export"]!))
+            let path = try writeConfig(
+                tokyoConfig(
+                    """
+                    jobs:
+                      - {name: nightly-etl, state_machine: nightly-etl, schedule: "cron(0 2 * * ? *)"}
+                      - {name: export-job, state_machine: export, schedule: "cron(0 3 * * ? *)"}
+                      - {name: cleanup, state_machine: cleanup, schedule: "cron(0 4 * * ? *)"}
+
+                    """, includeUnscheduled: false))
+            let run = try await runBatchwatch(["validate", "--config", path, "--against-aws"], environment: environment)
+
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdoutText.contains("nightly-etl: matches AWS (rule default/nightly-etl-at-17)"), "\(run.stdoutText)")
+            #expect(run.stdoutText.contains("export-job: differs from AWS (rule default/export-at-19): the configuration expects 14 starts"))
+            #expect(run.stdoutText.contains("cleanup: nothing in AWS starts cleanup on a schedule"))
+        }
+
         @Test("a healthy world with written schedules makes no EventBridge or Scheduler call")
         func healthyWorldReadsNoSchedules() async throws {
             let (bed, environment) = try await freshTestBed()
