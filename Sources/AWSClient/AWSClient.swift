@@ -48,14 +48,16 @@ public struct AWSClient: Sendable {
         self.pacer = ThrottlePacer()
     }
 
-    private init(copying other: AWSClient, credentialProvider: (any CredentialProvider)?, region: String) {
+    private init(
+        copying other: AWSClient, credentialProvider: (any CredentialProvider)?, region: String, deadline: Date?
+    ) {
         self.region = region
         self.credentialProvider = credentialProvider
         self.transport = other.transport
         self.endpoints = other.endpoints
         self.clock = other.clock
         self.retryPolicy = other.retryPolicy
-        self.deadline = other.deadline
+        self.deadline = deadline
         self.logger = other.logger
         self.random = other.random
         self.clockOffset = other.clockOffset
@@ -64,7 +66,12 @@ public struct AWSClient: Sendable {
 
     /// The same client signing with `provider` (`nil`: unsigned), optionally in another region.
     public func with(credentialProvider provider: (any CredentialProvider)?, region: String? = nil) -> AWSClient {
-        AWSClient(copying: self, credentialProvider: provider, region: region ?? self.region)
+        AWSClient(copying: self, credentialProvider: provider, region: region ?? self.region, deadline: deadline)
+    }
+
+    /// The same client with another deadline (no attempt starts and no backoff sleeps past it).
+    public func with(deadline: Date?) -> AWSClient {
+        AWSClient(copying: self, credentialProvider: credentialProvider, region: region, deadline: deadline)
     }
 
     /// The seconds added to the local clock to get the servers' time (0 until a skew was seen).

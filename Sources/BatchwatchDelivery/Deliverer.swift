@@ -27,21 +27,22 @@ public struct Deliverer: Sendable {
     /// A deliverer for `settings`. `stateDirectory` is where deliveries are recorded and spooled
     /// (`nil`: nowhere, so re-runs post again and failed digests are only logged). `transport`
     /// carries Slack posts and the heartbeat; `awsClient` publishes to SNS in the topic's region.
+    /// No post, publish or heartbeat attempt starts after `deadline` (the run's).
     public init(
         settings: NotifySettings, stateDirectory: String?, transport: any HTTPTransport = URLSessionTransport.shared,
         awsClient: AWSClient?, clock: any WallClock = SystemWallClock(), logger: Logger,
-        retryPolicy: RetryPolicy = .delivery(), lockWait: Double = Deliverer.standardLockWait
+        retryPolicy: RetryPolicy = .delivery(), deadline: Date? = nil, lockWait: Double = Deliverer.standardLockWait
     ) {
         self.init(
             settings: settings, stateDirectory: stateDirectory, transport: transport, awsClient: awsClient, clock: clock,
-            logger: logger, retryPolicy: retryPolicy, slackAPIBaseURL: SlackPoster.defaultAPIBaseURL,
+            logger: logger, retryPolicy: retryPolicy, deadline: deadline, slackAPIBaseURL: SlackPoster.defaultAPIBaseURL,
             random: { Double.random(in: 0...1) }, lockWait: lockWait)
     }
 
     /// The same, with Slack's Web API base URL and the backoff jitter source replaceable (tests).
     package init(
         settings: NotifySettings, stateDirectory: String?, transport: any HTTPTransport, awsClient: AWSClient?,
-        clock: any WallClock, logger: Logger, retryPolicy: RetryPolicy, slackAPIBaseURL: URL,
+        clock: any WallClock, logger: Logger, retryPolicy: RetryPolicy, deadline: Date? = nil, slackAPIBaseURL: URL,
         random: @escaping @Sendable () -> Double, lockWait: Double = Deliverer.standardLockWait
     ) {
         self.settings = settings
@@ -49,14 +50,15 @@ public struct Deliverer: Sendable {
         self.stateDirectory = stateDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }
         self.clock = clock
         self.logger = logger
-        let sender = RetryingSender(transport: transport, clock: clock, policy: retryPolicy, logger: logger, random: random)
+        let sender = RetryingSender(
+            transport: transport, clock: clock, policy: retryPolicy, deadline: deadline, logger: logger, random: random)
         self.sender = sender
         var targets: [DeliveryTarget] = []
         if let slack = settings.slack {
             targets.append(.slack(SlackPoster(target: slack, apiBaseURL: slackAPIBaseURL, sender: sender)))
         }
         if let sns = settings.sns {
-            targets.append(.sns(SNSPublisher(target: sns, client: awsClient, logger: logger)))
+            targets.append(.sns(SNSPublisher(target: sns, client: awsClient?.with(deadline: deadline), logger: logger)))
         }
         self.targets = targets
     }

@@ -15,9 +15,15 @@ enum AnswerVerdict: Equatable {
 struct RetryingSender: Sendable {
     let transport: any HTTPTransport
     let retrier: Retrier
+    /// The run's deadline: no attempt starts and no backoff sleeps past it.
+    let deadline: Date?
 
-    init(transport: any HTTPTransport, clock: any WallClock, policy: RetryPolicy, logger: Logger, random: @escaping @Sendable () -> Double) {
+    init(
+        transport: any HTTPTransport, clock: any WallClock, policy: RetryPolicy, deadline: Date? = nil, logger: Logger,
+        random: @escaping @Sendable () -> Double
+    ) {
         self.transport = transport
+        self.deadline = deadline
         retrier = Retrier(policy: policy, clock: clock, logger: logger, random: random)
     }
 
@@ -25,7 +31,7 @@ struct RetryingSender: Sendable {
     func send(
         _ request: HTTPRequest, to target: String, judge: (HTTPResponse) -> AnswerVerdict = Self.judgeByStatus
     ) async -> Result<HTTPResponse, DeliveryFailure> {
-        let result = await retrier.run(target, reason: { (failure: DeliveryFailure) in failure.reason }) { timeout in
+        let result = await retrier.run(target, deadline: deadline, reason: { (failure: DeliveryFailure) in failure.reason }) { timeout in
             do {
                 let response = try await transport.send(request, timeout: timeout)
                 switch judge(response) {

@@ -44,8 +44,14 @@ struct Check: AsyncParsableCommand {
     @Option(help: "Take this instant as now (ISO 8601 with offset), for ad hoc runs and tests.")
     var now: String?
 
+    /// The run's deadline, in seconds from its start: no AWS call of the check starts after it
+    /// less the delivery's reserve, and no delivery attempt after it.
     @Option(help: .hidden)
     var deadlineSeconds: Double = 900
+
+    /// The end of the run kept for delivery (3 minutes, at most half the run): the check's AWS
+    /// calls stop this long before the deadline.
+    var deliveryReserveSeconds: Double { min(180, deadlineSeconds / 2) }
 
     /// For tests only: the first delivery retry's backoff, in seconds (default 1, doubling).
     @Option(help: .hidden)
@@ -80,7 +86,8 @@ struct Check: AsyncParsableCommand {
             window = try windowSelection.resolve(now: instant, timeZone: configuration.timeZone)
             client = try AWSClient.make(
                 environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory(),
-                configRegion: configuration.region, deadline: startedAt.addingTimeInterval(deadlineSeconds), logger: logger
+                configRegion: configuration.region,
+                deadline: startedAt.addingTimeInterval(deadlineSeconds - deliveryReserveSeconds), logger: logger
             )
         } catch {
             printError("batchwatch: \(error)")
@@ -91,7 +98,8 @@ struct Check: AsyncParsableCommand {
         let deliverer = Deliverer(
             settings: configuration.notify, stateDirectory: configuration.stateDirectory(environment: environment),
             awsClient: client, logger: logger,
-            retryPolicy: deliveryBackoffSeconds.map { RetryPolicy.delivery(baseDelay: $0) } ?? .delivery()
+            retryPolicy: deliveryBackoffSeconds.map { RetryPolicy.delivery(baseDelay: $0) } ?? .delivery(),
+            deadline: startedAt.addingTimeInterval(deadlineSeconds)
         )
         if !dryRun {
             stopSignals.checked { [self, report] outcomes in
