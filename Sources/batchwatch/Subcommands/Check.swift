@@ -90,6 +90,7 @@ struct Check: AsyncParsableCommand {
         print(render(report, notify: configuration.notify))
         let status = ExitStatus(report: report)
         if !dryRun {
+            await RunMetrics.publish(report, configuration: configuration, duration: Date().timeIntervalSince(startedAt), client: client, logger: logger)
             await deliverer.heartbeat(exitStatus: status)
         }
         throw ExitCode(status.rawValue)
