@@ -82,9 +82,11 @@ public struct Checker: Sendable {
         findings += alarmOutput.report.findings
         counts.alarms = alarmOutput.count
 
-        let filtered = FilterIgnored(rules: configuration.ignore).run(findings)
+        let filtered = FilterIgnored(
+            rules: configuration.ignore, now: now, region: client.region, accounts: FilterIgnored.accounts(of: expected.targets)
+        ).run(findings)
         counts.ignored = filtered.ignored
-        return CheckReport(window: window, findings: filtered.kept, checked: counts, notes: report.notes)
+        return CheckReport(window: window, findings: filtered.kept, checked: counts, notes: report.notes + filtered.notes)
     }
 
     /// The Step Functions console page of an execution.

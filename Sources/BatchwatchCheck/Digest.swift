@@ -50,7 +50,7 @@ public struct Digest: Sendable {
         let counts = report.checked
         var parts = ["\(counts.jobs) jobs", "\(counts.stateMachines) state machines", "\(counts.executions) executions", "\(counts.alarms) alarms"]
         if counts.skipped > 0 { parts.append("\(counts.skipped) skipped") }
-        if counts.ignored > 0 { parts.append("\(counts.ignored) ignored") }
+        if counts.ignored > 0 { parts.append("\(counts.ignored) hidden by ignore rules") }
         return parts.joined(separator: ", ")
     }
 
@@ -77,7 +77,9 @@ public struct Digest: Sendable {
             output.append("  " + columns.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
         }
         output += report.notes.map { "  note: \($0)" }
-        if !lines.isEmpty || !report.notes.isEmpty { output.append("  checked: \(checkedSummary)") }
+        if !lines.isEmpty || !report.notes.isEmpty || report.checked.ignored > 0 {
+            output.append("  checked: \(checkedSummary)")
+        }
         return output.joined(separator: "\n")
     }
 

@@ -47,6 +47,8 @@ struct MetricsPrefilter: Sendable {
             // Several jobs on one machine: who ran for whom is listing's call. Its metrics are still
             // read, to account for its failures in the account-level series.
             if target.jobs.count > 1 { decision.needsListing.insert(target.arn) }
+            // A `finish_by` deadline in the window: when the run ended is listing's call.
+            if target.jobs.contains(where: { !$0.deadlines.isEmpty }) { decision.needsListing.insert(target.arn) }
             let job = target.jobs.count == 1 ? target.jobs.first : nil
             let longest = job?.maxDuration ?? 0
             let from = Self.floorMinute(window.from.addingTimeInterval(-longest - RunClassifier.earlyStartTolerance))

@@ -8,6 +8,7 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
     case missing
     case late
     case runningLong = "running_long"
+    case deadlineMissed = "deadline_missed"
     case alarm
     case checkError = "check_error"
 
@@ -15,7 +16,7 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
     public var seriousness: Int {
         switch self {
         case .failed, .timedOut, .missing, .checkError: 0
-        case .aborted, .runningLong: 1
+        case .aborted, .runningLong, .deadlineMissed: 1
         case .late, .alarm: 2
         }
     }
@@ -29,6 +30,7 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
         case .missing: "missing"
         case .late: "late"
         case .runningLong: "running long"
+        case .deadlineMissed: "deadline missed"
         case .alarm: "alarm"
         case .checkError: "check error"
         }

@@ -9,13 +9,19 @@ public struct JobExpectation: Sendable, Equatable {
     public var nextOccurrence: Date?
     public var startWithin: TimeInterval
     public var maxDuration: TimeInterval?
+    /// `finish_by`: the occurrences whose deadline falls in the window (`RunClassifier+Deadlines.swift`).
+    public var deadlines: [FinishDeadline]
 
-    public init(name: String, occurrences: [Date], nextOccurrence: Date?, startWithin: TimeInterval, maxDuration: TimeInterval?) {
+    public init(
+        name: String, occurrences: [Date], nextOccurrence: Date?, startWithin: TimeInterval, maxDuration: TimeInterval?,
+        deadlines: [FinishDeadline] = []
+    ) {
         self.name = name
         self.occurrences = occurrences
         self.nextOccurrence = nextOccurrence
         self.startWithin = startWithin
         self.maxDuration = maxDuration
+        self.deadlines = deadlines
     }
 
     /// When an occurrence stops being pending: its start grace plus its longest allowed run.
@@ -120,6 +126,7 @@ public struct RunClassifier: Sendable {
                 outcome.notes.append("\(job): run \(run.name) failed and was redriven to success (\(redrives) redrive\(redrives == 1 ? "" : "s"))")
             }
         }
+        outcome.findings += jobs.flatMap { deadlineFindings(runs: runs, job: $0) }
         return outcome
     }
 

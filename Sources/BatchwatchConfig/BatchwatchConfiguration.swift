@@ -104,6 +104,9 @@ public struct BatchwatchConfiguration: Sendable, Equatable {
         public var startWithin: TimeInterval
         /// `max_duration`: longer runs are a problem; `nil` means no limit.
         public var maxDuration: TimeInterval?
+        /// `finish_by`: each occurrence must have succeeded by the first such time (job's timezone)
+        /// at or after its expected start; `nil` means no deadline.
+        public var finishBy: TimeOfDay?
 
         /// The default `start_within`, 15 minutes.
         public static let defaultStartWithin: TimeInterval = 15 * 60
@@ -115,7 +118,8 @@ public struct BatchwatchConfiguration: Sendable, Equatable {
             schedule: JobSchedule,
             timeZone: TimeZone? = nil,
             startWithin: TimeInterval = Job.defaultStartWithin,
-            maxDuration: TimeInterval? = nil
+            maxDuration: TimeInterval? = nil,
+            finishBy: TimeOfDay? = nil
         ) {
             self.name = name
             self.stateMachine = stateMachine
@@ -123,6 +127,7 @@ public struct BatchwatchConfiguration: Sendable, Equatable {
             self.timeZone = timeZone
             self.startWithin = startWithin
             self.maxDuration = maxDuration
+            self.finishBy = finishBy
         }
     }
 
@@ -192,13 +197,19 @@ public struct NotifySettings: Sendable, Equatable {
     public var slack: SlackTarget?
     /// `notify.sns`.
     public var sns: SNSTarget?
+    /// `notify.metrics`: the run's own figures, published to CloudWatch after each run.
+    public var metrics: MetricsTarget?
 
     /// Creates settings; by default only problems are delivered, nowhere.
-    public init(when: Condition = .problems, heartbeatURL: Secret? = nil, slack: SlackTarget? = nil, sns: SNSTarget? = nil) {
+    public init(
+        when: Condition = .problems, heartbeatURL: Secret? = nil, slack: SlackTarget? = nil, sns: SNSTarget? = nil,
+        metrics: MetricsTarget? = nil
+    ) {
         self.when = when
         self.heartbeatURL = heartbeatURL
         self.slack = slack
         self.sns = sns
+        self.metrics = metrics
     }
 
     /// `notify.when: problems | always`.
@@ -216,6 +227,28 @@ public enum SlackTarget: Sendable, Equatable {
     case webhook(Secret)
     /// `token` and `channel`, posted with chat.postMessage.
     case bot(token: Secret, channel: String)
+}
+
+/// `notify.metrics`: where a run publishes its own figures (CloudWatch PutMetricData).
+public struct MetricsTarget: Sendable, Equatable {
+    /// `namespace`, e.g. `Batchwatch`.
+    public var namespace: String
+    /// `config_name`: the value of the `Config` dimension; default the configuration file's
+    /// name without its directory and extension (`/etc/batchwatch/config.yml` → `config`).
+    public var configName: String?
+
+    public init(namespace: String, configName: String? = nil) {
+        self.namespace = namespace
+        self.configName = configName
+    }
+
+    /// The `Config` dimension's value for the configuration read from `file`.
+    public func configDimension(file: String) -> String {
+        if let configName { return configName }
+        let base = (file as NSString).lastPathComponent
+        let name = (base as NSString).deletingPathExtension
+        return name.isEmpty ? base : name
+    }
 }
 
 /// `notify.sns`: a topic and the message format published to it.

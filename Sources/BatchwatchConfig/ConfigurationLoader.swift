@@ -108,7 +108,7 @@ private struct ConfigurationBuilder {
         if let value = top["state_dir"] { configuration.stateDirectoryOverride = try stateDirectory(value) }
         if let value = top["jobs"] { configuration.jobs = try jobs(value) }
         if let value = top["alarms"] { configuration.alarms = try alarms(value) }
-        if let value = top["ignore"] { configuration.ignore = try ignoreRules(value) }
+        if let value = top["ignore"] { configuration.ignore = try ignoreRules(value, timeZone: configuration.timeZone) }
         if let value = top["notify"] { configuration.notify = try notify(value) }
         return configuration
     }
@@ -153,7 +153,7 @@ private struct ConfigurationBuilder {
     private func job(_ located: Located) throws(ConfigurationError) -> (BatchwatchConfiguration.Job, Located) {
         let fields = try reader.mapping(
             located,
-            allowed: ["name", "state_machine", "schedule", "timezone", "start_within", "max_duration"],
+            allowed: ["name", "state_machine", "schedule", "timezone", "start_within", "max_duration", "finish_by"],
             expected: "a job (a mapping with name, state_machine and schedule)")
         let stateMachine = try stateMachine(try reader.required("state_machine", in: fields))
         let nameLocation = fields["name"] ?? Located(node: located.node, path: located.path)
@@ -165,7 +165,16 @@ private struct ConfigurationBuilder {
         if let value = fields["timezone"] { job.timeZone = try reader.timeZone(value) }
         if let value = fields["start_within"] { job.startWithin = try reader.duration(value) }
         if let value = fields["max_duration"] { job.maxDuration = try reader.duration(value) }
+        if let value = fields["finish_by"] { job.finishBy = try finishBy(value) }
         return (job, nameLocation)
+    }
+
+    private func finishBy(_ located: Located) throws(ConfigurationError) -> TimeOfDay {
+        let text = try reader.rawText(located, expected: "a time of day like \"07:00\"")
+        guard let time = TimeOfDay(parsing: text) else {
+            throw reader.error("expected a time of day HH:MM like \"07:00\" (00:00 to 23:59), found '\(text)'", at: located)
+        }
+        return time
     }
 
     private func stateMachine(_ located: Located) throws(ConfigurationError) -> StateMachineReference {
@@ -217,21 +226,51 @@ private struct ConfigurationBuilder {
         return selection
     }
 
-    private func ignoreRules(_ located: Located) throws(ConfigurationError) -> [IgnoreRule] {
+    /// `until`: a date (the rule holds through that day in `timeZone`) or an ISO 8601 instant with offset.
+    private func until(_ located: Located, timeZone: TimeZone) throws(ConfigurationError) -> IgnoreRule.Expiry {
+        let text = try reader.rawText(located, expected: "a date YYYY-MM-DD or an ISO 8601 instant with offset")
+        let expected = "expected a date YYYY-MM-DD or an ISO 8601 instant with offset (2026-12-31T18:00:00+09:00), found '\(text)'"
+        if Self.matches(text, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$") {
+            let parts = text.split(separator: "-").compactMap { Int($0) }
+            guard let day = LocalDay(year: parts[0], month: parts[1], day: parts[2]) else {
+                throw reader.error("'\(text)' is not a date in the calendar", at: located)
+            }
+            return IgnoreRule.Expiry(instant: day.next.firstInstant(in: timeZone), text: text, isDay: true)
+        }
+        guard Self.matches(text, "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})$") else {
+            throw reader.error(expected, at: located)
+        }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        let withSeconds = Self.matches(text, "T[0-9]{2}:[0-9]{2}:") ? text : text.replacingOccurrences(
+            of: "^([^T]+T[0-9]{2}:[0-9]{2})", with: "$1:00", options: .regularExpression)
+        guard let instant = formatter.date(from: withSeconds) else { throw reader.error(expected, at: located) }
+        return IgnoreRule.Expiry(instant: instant, text: text, isDay: false)
+    }
+
+    private func ignoreRules(_ located: Located, timeZone: TimeZone) throws(ConfigurationError) -> [IgnoreRule] {
         var rules: [IgnoreRule] = []
         for item in try reader.sequence(located) {
             let fields = try reader.mapping(
-                item, allowed: ["job", "error", "state", "cause"],
-                expected: "an ignore rule (a mapping with job, error, state or cause)")
+                item, allowed: ["job", "error", "state", "cause", "kind", "account", "region", "until", "reason"],
+                expected: "an ignore rule (a mapping with job, error, state, cause, kind, account or region)")
             func glob(_ key: String) throws(ConfigurationError) -> String? {
                 guard let value = fields[key] else { return nil }
                 return try reader.string(value)
             }
-            let rule = IgnoreRule(
-                job: try glob("job"), error: try glob("error"), state: try glob("state"), cause: try glob("cause"))
+            var rule = IgnoreRule(
+                job: try glob("job"), error: try glob("error"), state: try glob("state"), cause: try glob("cause"),
+                kind: try glob("kind"), account: try glob("account"), region: try glob("region"))
             guard rule != IgnoreRule() else {
-                throw reader.error("an ignore rule needs at least one of job, error, state, cause", at: item)
+                throw reader.error(
+                    "an ignore rule needs at least one of job, error, state, cause, kind, account, region", at: item)
             }
+            if let kind = rule.kind, !IgnoreRule.findingKinds.contains(where: { IgnoreRule.globMatches(pattern: kind, text: $0) }) {
+                throw reader.error(
+                    "'\(kind)' matches no finding kind (\(IgnoreRule.findingKinds.joined(separator: ", ")))", at: fields["kind"]!)
+            }
+            if let value = fields["until"] { rule.until = try until(value, timeZone: timeZone) }
+            rule.reason = try glob("reason")
             rules.append(rule)
         }
         return rules
@@ -241,7 +280,8 @@ private struct ConfigurationBuilder {
 
     private func notify(_ located: Located) throws(ConfigurationError) -> NotifySettings {
         let fields = try reader.mapping(
-            located, allowed: ["when", "heartbeat_url", "slack", "sns"], expected: "a mapping with when, slack, sns")
+            located, allowed: ["when", "heartbeat_url", "slack", "sns", "metrics"],
+            expected: "a mapping with when, slack, sns, metrics")
         var settings = NotifySettings()
         if let value = fields["when"] { settings.when = try reader.choice(value, of: NotifySettings.Condition.self) }
         if let value = fields["heartbeat_url"] {
@@ -249,7 +289,27 @@ private struct ConfigurationBuilder {
         }
         if let value = fields["slack"] { settings.slack = try slack(value) }
         if let value = fields["sns"] { settings.sns = try sns(value) }
+        if let value = fields["metrics"] { settings.metrics = try metrics(value) }
         return settings
+    }
+
+    private func metrics(_ located: Located) throws(ConfigurationError) -> MetricsTarget {
+        let fields = try reader.mapping(
+            located, allowed: ["namespace", "config_name"], expected: "a mapping with namespace (and config_name)")
+        let namespaceLocation = try reader.required("namespace", in: fields)
+        let namespace = try reader.string(namespaceLocation)
+        guard namespace.count <= 255, !namespace.hasPrefix("AWS/"), Self.matches(namespace, "^[A-Za-z0-9._/#:-]+$") else {
+            throw reader.error(
+                "'\(namespace)' is not a CloudWatch namespace (1 to 255 of A-Z a-z 0-9 . - _ / # :, not starting with AWS/)",
+                at: namespaceLocation)
+        }
+        var target = MetricsTarget(namespace: namespace)
+        if let value = fields["config_name"] {
+            let name = try reader.string(value)
+            guard name.count <= 255 else { throw reader.error("must be at most 255 characters", at: value) }
+            target.configName = name
+        }
+        return target
     }
 
     private func slack(_ located: Located) throws(ConfigurationError) -> SlackTarget {

@@ -45,6 +45,28 @@ public enum ValidationSummary {
     /// `now` (a date that never comes, such as 30 February, or years that have passed), so it
     /// is never expected to run. `validate` prints them and still exits 0.
     public static func warnings(_ config: BatchwatchConfiguration, now: Date) -> [String] {
+        scheduleWarnings(config, now: now) + ignoreWarnings(config, now: now)
+    }
+
+    /// Ignore rules that hide nothing: expired at `now`, or with a `job` glob that matches no job
+    /// name and no state machine name in the configuration (the only names known without AWS).
+    static func ignoreWarnings(_ config: BatchwatchConfiguration, now: Date) -> [String] {
+        let names = config.jobs.flatMap { [$0.name, $0.stateMachine.name] }
+        return config.ignore.flatMap { rule -> [String] in
+            var warnings: [String] = []
+            if rule.isExpired(at: now), let note = rule.expiryNote {
+                warnings.append("\(note), so it hides nothing (remove it, or move its until)")
+            }
+            if let job = rule.job, !names.contains(where: { IgnoreRule.globMatches(pattern: job, text: $0) }) {
+                warnings.append(
+                    "\(rule.title): job '\(job)' matches no job and no state machine named in this file "
+                        + "(it can still match an unscheduled machine or an alarm)")
+            }
+            return warnings
+        }
+    }
+
+    private static func scheduleWarnings(_ config: BatchwatchConfiguration, now: Date) -> [String] {
         config.jobs.compactMap { job in
             guard case .expression(let schedule) = job.schedule else { return nil }
             let timeZone = config.timeZone(for: job)
@@ -65,6 +87,7 @@ public enum ValidationSummary {
         if let own = job.timeZone { lines.append("    timezone       \(BatchwatchConfiguration.displayName(of: own))") }
         lines.append("    start within   \(DurationSyntax.format(job.startWithin))")
         lines.append("    max duration   \(job.maxDuration.map(DurationSyntax.format) ?? "none")")
+        if let finishBy = job.finishBy { lines.append("    finish by      \(finishBy)") }
         if case .expression(let schedule) = job.schedule {
             let starts = schedule.nextOccurrences(after: now, count: 3, in: timeZone)
             if starts.isEmpty {
@@ -86,6 +109,7 @@ public enum ValidationSummary {
         }
         if let sns = notify.sns { lines.append("  sns        \(sns.topicArn) (\(sns.format.rawValue))") }
         if let heartbeat = notify.heartbeatURL { lines.append("  heartbeat  \(heartbeat)") }
+        if let metrics = notify.metrics { lines.append("  metrics    CloudWatch namespace \(metrics.namespace)") }
         if notify.slack == nil && notify.sns == nil && notify.heartbeatURL == nil {
             lines.append("  (nowhere: the digest is printed only)")
         }
@@ -93,7 +117,8 @@ public enum ValidationSummary {
     }
 
     private static func describe(_ rule: IgnoreRule) -> String {
-        [("job", rule.job), ("error", rule.error), ("state", rule.state), ("cause", rule.cause)]
+        [("job", rule.job), ("error", rule.error), ("state", rule.state), ("cause", rule.cause), ("kind", rule.kind),
+         ("account", rule.account), ("region", rule.region), ("until", rule.until?.text), ("reason", rule.reason)]
             .compactMap { key, value in value.map { "\(key)=\($0)" } }
             .joined(separator: " ")
     }

@@ -117,6 +117,7 @@ struct SNSDigest {
             steps.append("Check the schedules and rules that should have started the missing or late jobs")
         }
         if kinds.contains(.runningLong) { steps.append("Look at the long-running executions before they overlap the next run") }
+        if kinds.contains(.deadlineMissed) { steps.append("Tell the people waiting for the data that it was not ready by its deadline") }
         if kinds.contains(.alarm) { steps.append("Look at the alarms that went into ALARM") }
         if kinds.contains(.checkError) {
             steps.append("Some things could not be checked: fix the access or throttling named in the check errors")

@@ -111,7 +111,7 @@ import Testing
              expected: "test.yml:4: notify.slack.channel: expected a channel, found no value (a '#' starts a YAML comment: quote it, \"#alerts\")"),
         Case(name: "empty ignore rule",
              yaml: "ignore:\n  - {}\n",
-             expected: "test.yml:2: ignore[0]: an ignore rule needs at least one of job, error, state, cause"),
+             expected: "test.yml:2: ignore[0]: an ignore rule needs at least one of job, error, state, cause, kind, account, region"),
         Case(name: "YAML syntax error",
              yaml: "jobs:\n  - name: a\n   state_machine: b\n",
              expected: "test.yml:3: invalid YAML: did not find expected '-' indicator (while parsing a block collection at line 2)"),

@@ -73,6 +73,9 @@ import Testing
               sns        arn:aws:sns:ap-northeast-1:123456789012:batch-alerts (text)
               heartbeat  https://hc-ping.com/12…
 
+            Warnings
+              ignore rule for sandbox-*: job 'sandbox-*' matches no job and no state machine named in this file (it can still match an unscheduled machine or an alarm)
+
             """
         #expect(ValidationSummary.render(config, now: Self.now) == expected)
     }

@@ -30,7 +30,10 @@ struct ExpectOccurrences: Sendable {
                     JobExpectation(
                         name: job.name, occurrences: schedule.occurrences(from: window.from, to: window.to, in: zone),
                         nextOccurrence: schedule.nextOccurrences(after: window.to.addingTimeInterval(-0.001), count: 1, in: zone).first,
-                        startWithin: job.startWithin, maxDuration: job.maxDuration)
+                        startWithin: job.startWithin, maxDuration: job.maxDuration,
+                        deadlines: FinishDeadline.deadlines(finishBy: job.finishBy, timeZone: zone, window: window) {
+                            schedule.occurrences(from: $0, to: $1, in: zone)
+                        })
                 ]
             case .auto:
                 if schedules != nil {
@@ -80,7 +83,10 @@ struct ExpectOccurrences: Sendable {
                 ?? schedule.occurrences(from: window.to, to: window.to.addingTimeInterval(400 * 86_400)).first
             return JobExpectation(
                 name: job.name, occurrences: schedule.occurrences(from: window.from, to: window.to), nextOccurrence: next,
-                startWithin: schedule.startWithin(base: job.startWithin), maxDuration: job.maxDuration)
+                startWithin: schedule.startWithin(base: job.startWithin), maxDuration: job.maxDuration,
+                deadlines: FinishDeadline.deadlines(
+                    finishBy: job.finishBy, timeZone: configuration.timeZone(for: job), window: window
+                ) { schedule.occurrences(from: $0, to: $1) })
         }
     }
 }

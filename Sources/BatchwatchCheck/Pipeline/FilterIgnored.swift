@@ -2,19 +2,56 @@ import BatchwatchConfig
 import Foundation
 
 /// The last step: drops the findings an `ignore` rule matches (a rule's `cause` glob is tried on
-/// the cause and on its message). A check_error is never dropped.
+/// the cause and on its message). A check_error is never dropped. A rule past its `until` at
+/// `now` drops nothing, and is named once in the notes.
 struct FilterIgnored: Sendable {
     let rules: [IgnoreRule]
+    var now: Date = .distantPast
+    /// The Region every finding of this check was found in.
+    var region: String?
+    /// The account of each job and state machine, by name, from the ARNs the check resolved.
+    var accounts: [String: String] = [:]
 
-    /// The findings kept, and how many were dropped.
-    func run(_ findings: [Finding]) -> (kept: [Finding], ignored: Int) {
+    /// The findings kept, how many were dropped, and a note for each expired rule.
+    func run(_ findings: [Finding]) -> (kept: [Finding], ignored: Int, notes: [String]) {
+        let active = rules.filter { !$0.isExpired(at: now) }
         let kept = findings.filter { finding in
-            finding.kind == .checkError || !rules.contains { rule in
+            finding.kind == .checkError || !active.contains { rule in
                 [finding.cause, finding.message].contains { text in
-                    rule.matches(job: finding.job, error: finding.error, state: finding.state, cause: text)
+                    rule.matches(
+                        job: finding.job, error: finding.error, state: finding.state, cause: text, kind: finding.kind.rawValue,
+                        account: account(of: finding), region: region)
                 }
             }
         }
-        return (kept, findings.count - kept.count)
+        let notes = rules.filter { $0.isExpired(at: now) }.compactMap(\.expiryNote)
+        return (kept, findings.count - kept.count, notes)
+    }
+
+    /// The 12-digit account of the finding's execution, else of its job's state machine; `nil` when
+    /// neither is known (an alarm).
+    func account(of finding: Finding) -> String? {
+        if let arn = finding.executionArn, let account = Self.account(inArn: arn) { return account }
+        return accounts[finding.job]
+    }
+
+    /// The account field of an ARN, when it is 12 digits.
+    static func account(inArn arn: String) -> String? {
+        let fields = arn.split(separator: ":", omittingEmptySubsequences: false)
+        guard fields.count > 4, fields[4].count == 12, fields[4].allSatisfy(\.isNumber) else { return nil }
+        return String(fields[4])
+    }
+}
+
+extension FilterIgnored {
+    /// The account of every target machine and of the jobs on it, by name.
+    static func accounts(of targets: [CheckTarget]) -> [String: String] {
+        var accounts: [String: String] = [:]
+        for target in targets {
+            guard let account = account(inArn: target.arn) else { continue }
+            accounts[target.name] = account
+            for job in target.jobs { accounts[job.name] = account }
+        }
+        return accounts
     }
 }

@@ -28,7 +28,9 @@ struct ReadRuns: Sendable {
 
     private func read(_ target: CheckTarget) async -> (StepReport, Int) {
         let longest = target.jobs.compactMap(\.maxDuration).max() ?? 0
-        let notBefore = classifier.window.from.addingTimeInterval(-longest - RunClassifier.earlyStartTolerance)
+        let earliestDeadlineOccurrence = target.jobs.flatMap(\.deadlines).map(\.occurrence).min() ?? .distantFuture
+        let notBefore = min(classifier.window.from.addingTimeInterval(-longest), earliestDeadlineOccurrence)
+            .addingTimeInterval(-RunClassifier.earlyStartTolerance)
         do {
             let executions = try await stepFunctions.executions(of: target.arn, notBefore: notBefore)
             logger.debug("read \(executions.count) executions", metadata: ["stateMachine": "\(target.name)"])

@@ -110,6 +110,7 @@ struct Check: AsyncParsableCommand {
         let status = ExitStatus(report: report)
         stopSignals.finish(printing: render(report, notify: configuration.notify), status: status)
         if !dryRun {
+            await RunMetrics.publish(report, configuration: configuration, duration: Date().timeIntervalSince(startedAt), client: client, logger: logger)
             await deliverer.heartbeat(exitStatus: status)
         }
         throw ExitCode(status.rawValue)
