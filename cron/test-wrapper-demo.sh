@@ -31,15 +31,8 @@ fi
 # Inside: the demo world is up (BATCHWATCH_DEMO_* come from demo.py serve).
 binary="$1"
 wrapper="$repo/cron/batchwatch-cron"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-pass() { printf 'ok   %s\n' "$1"; }
-fail() { printf 'FAIL %s\n' "$1"; failures=$((failures + 1)); }
-expect() { # expect NAME EXPECTED ACTUAL
-    if [[ "$2" == "$3" ]]; then pass "$1"; else fail "$1: expected '$2', got '$3'"; fi
-}
+# shellcheck source=cron/test-helpers.sh
+source "$(dirname "$0")/test-helpers.sh"
 calls_total() { # signed AWS requests that reached the test bed since the last reset
     curl -fsS "$BATCHWATCH_DEMO_ENDPOINT/_testbed/calls" | sed -n 's/.*"total": *\([0-9]*\).*/\1/p'
 }
@@ -122,8 +115,4 @@ else
     pass "no secret in any output"
 fi
 
-if ((failures > 0)); then
-    printf '%d demo wrapper test(s) failed\n' "$failures"
-    exit 1
-fi
-printf 'all demo wrapper tests passed\n'
+finish "demo wrapper"

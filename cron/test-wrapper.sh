@@ -5,15 +5,8 @@
 set -uo pipefail
 
 wrapper="$(cd "$(dirname "$0")" && pwd)/batchwatch-cron"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-pass() { printf 'ok   %s\n' "$1"; }
-fail() { printf 'FAIL %s\n' "$1"; failures=$((failures + 1)); }
-expect() { # expect NAME EXPECTED ACTUAL
-    if [[ "$2" == "$3" ]]; then pass "$1"; else fail "$1: expected '$2', got '$3'"; fi
-}
+# shellcheck source=cron/test-helpers.sh
+source "$(dirname "$0")/test-helpers.sh"
 
 # The fake records each call (arguments and whether the secret arrived), sleeps, and exits
 # with FAKE_STATUS.
@@ -102,8 +95,4 @@ fi
 BATCHWATCH_BIN="$work/no-such-batchwatch" run
 expect "missing binary: status 2" 2 "$status"
 
-if ((failures > 0)); then
-    printf '%d wrapper test(s) failed\n' "$failures"
-    exit 1
-fi
-printf 'all wrapper tests passed\n'
+finish "wrapper"

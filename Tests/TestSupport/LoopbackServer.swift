@@ -137,19 +137,28 @@ final class LoopbackServer: @unchecked Sendable {
         var text = "HTTP/1.1 \(response.status) \(response.status < 400 ? "OK" : "Error")\r\n"
         for header in response.headers { text += "\(header.name): \(header.value)\r\n" }
         text += "Content-Length: \(response.body.count)\r\nConnection: close\r\n\r\n"
-        let bytes = Data(text.utf8) + response.body
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                #if canImport(Glibc)
-                let sent = send(connection, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-                #else
-                let sent = send(connection, raw.baseAddress! + offset, raw.count - offset, 0)
-                #endif
-                if sent <= 0 { return }
-                offset += sent
-            }
+        _ = sendAll(connection, Data(text.utf8) + response.body)
+    }
+}
+
+/// Writes all of `data` to `connection` (never raising SIGPIPE); `false` when the peer is gone.
+/// `retryWhile` says whether a would-block or interrupted send is tried again; `sent` is told
+/// each piece that went out.
+func sendAll(_ connection: Int32, _ data: Data, retryWhile: () -> Bool = { false }, sent: (Int) -> Void = { _ in }) -> Bool {
+    data.withUnsafeBytes { raw in
+        var offset = 0
+        while offset < raw.count {
+            #if canImport(Glibc)
+            let count = send(connection, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+            #else
+            let count = send(connection, raw.baseAddress! + offset, raw.count - offset, 0)
+            #endif
+            if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) && retryWhile() { continue }
+            if count <= 0 { return false }
+            offset += count
+            sent(count)
         }
+        return true
     }
 }
 

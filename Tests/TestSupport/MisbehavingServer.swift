@@ -172,20 +172,8 @@ final class MisbehavingServer: @unchecked Sendable {
     }
 
     private func write(_ connection: Int32, _ data: Data, counted: Bool = false) -> Bool {
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                #if canImport(Glibc)
-                let sent = send(connection, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-                #else
-                let sent = send(connection, raw.baseAddress! + offset, raw.count - offset, 0)
-                #endif
-                if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) && !isStopped { continue }
-                if sent <= 0 { return false }
-                offset += sent
-                if counted { lock.withLock { self.sent += sent } }
-            }
-            return true
+        sendAll(connection, data, retryWhile: { !isStopped }) { count in
+            if counted { lock.withLock { self.sent += count } }
         }
     }
 }
