@@ -9,13 +9,20 @@ public struct JobExpectation: Sendable, Equatable {
     public var nextOccurrence: Date?
     public var startWithin: TimeInterval
     public var maxDuration: TimeInterval?
+    /// The schedule the occurrences come from, for reading back across nights (`ReadHistory`);
+    /// `nil` when the job has no expected starts.
+    public var source: OccurrenceSource?
 
-    public init(name: String, occurrences: [Date], nextOccurrence: Date?, startWithin: TimeInterval, maxDuration: TimeInterval?) {
+    public init(
+        name: String, occurrences: [Date], nextOccurrence: Date?, startWithin: TimeInterval, maxDuration: TimeInterval?,
+        source: OccurrenceSource? = nil
+    ) {
         self.name = name
         self.occurrences = occurrences
         self.nextOccurrence = nextOccurrence
         self.startWithin = startWithin
         self.maxDuration = maxDuration
+        self.source = source
     }
 
     /// When an occurrence stops being pending: its start grace plus its longest allowed run.

@@ -30,7 +30,7 @@ struct ExpectOccurrences: Sendable {
                     JobExpectation(
                         name: job.name, occurrences: schedule.occurrences(from: window.from, to: window.to, in: zone),
                         nextOccurrence: schedule.nextOccurrences(after: window.to.addingTimeInterval(-0.001), count: 1, in: zone).first,
-                        startWithin: job.startWithin, maxDuration: job.maxDuration)
+                        startWithin: job.startWithin, maxDuration: job.maxDuration, source: .written(schedule, zone))
                 ]
             case .auto:
                 if schedules != nil {
@@ -53,7 +53,7 @@ struct ExpectOccurrences: Sendable {
         if let index = targets.firstIndex(where: { $0.arn == machine.stateMachineArn }) {
             targets[index].jobs += jobs
         } else {
-            targets.append(CheckTarget(arn: machine.stateMachineArn, name: machine.name, jobs: jobs))
+            targets.append(CheckTarget(arn: machine.stateMachineArn, name: machine.name, jobs: jobs, creationDate: machine.creationDate))
         }
     }
 
@@ -80,7 +80,7 @@ struct ExpectOccurrences: Sendable {
                 ?? schedule.occurrences(from: window.to, to: window.to.addingTimeInterval(400 * 86_400)).first
             return JobExpectation(
                 name: job.name, occurrences: schedule.occurrences(from: window.from, to: window.to), nextOccurrence: next,
-                startWithin: schedule.startWithin(base: job.startWithin), maxDuration: job.maxDuration)
+                startWithin: schedule.startWithin(base: job.startWithin), maxDuration: job.maxDuration, source: .discovered(schedule))
         }
     }
 }
