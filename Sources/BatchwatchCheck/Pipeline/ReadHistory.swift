@@ -199,11 +199,12 @@ struct HistoryTimeline: Sendable {
 
         func outcome(of occurrence: Date, job: JobExpectation) -> Outcome {
             let span = spans.span(of: occurrence)
-            guard complete || span.lowerBound >= knownFrom else { return .unknown }
             let own = runs.filter { span.contains($0.startDate) }
+            // A success seen proves the occurrence good; anything else needs all of its runs.
             if let success = own.filter({ $0.status == .succeeded }).min(by: { ($0.stopDate ?? $0.startDate) < ($1.stopDate ?? $1.startDate) }) {
                 return .good(stop: success.stopDate ?? success.startDate)
             }
+            guard complete || span.lowerBound >= knownFrom else { return .unknown }
             if job.deadline(of: occurrence) > now || own.contains(where: { [.running, .pendingRedrive].contains($0.status) }) {
                 return .pending
             }
