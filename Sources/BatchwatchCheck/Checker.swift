@@ -8,7 +8,7 @@ import ScheduleDiscovery
 ///
 /// The check is a pipeline of named steps, each in `Pipeline/` with its own input and output:
 /// resolve targets → read schedules (for `schedule: auto`) → expect occurrences → prefilter by
-/// metrics → read runs (and classify them) → explain problems by AWS's schedules → enrich
+/// metrics → read runs (and classify them) → read history (streaks, recoveries) → explain problems by AWS's schedules → enrich
 /// findings → filter ignored; alarms are read alongside. It never gives a
 /// false all-clear: whatever could not be read becomes a `check_error` finding, and the rest of
 /// the check still completes.
@@ -57,8 +57,10 @@ public struct Checker: Sendable {
         counts.stateMachines = expected.targets.count
 
         var toList = expected.targets
+        var metricsDecision: MetricsPrefilter.Decision?
         if configuration.metrics == .auto {
             let decision = await MetricsPrefilter(client: client).decide(expected.targets, window: window, now: now)
+            metricsDecision = decision
             toList = expected.targets.filter { decision.needsListing.contains($0.arn) }
             counts.executions += decision.startsInWindow.values.reduce(0, +)
             report.notes += [decision.fallbackNote].compactMap { $0 }
@@ -71,6 +73,13 @@ public struct Checker: Sendable {
         ).run(toList)
         report += runs.report
         counts.executions += runs.executionsRead
+
+        let history = await ReadHistory(stepFunctions: stepFunctions, window: window, now: now, concurrency: concurrency)
+            .run(
+                report.findings, targets: expected.targets, listings: runs.listings, previousGood: metricsDecision?.previousGood ?? [],
+                startsInWindow: metricsDecision?.startsInWindow ?? [:])
+        report.findings = history.findings
+        report += history.report
 
         let explained = await ExplainProblems(configuration: configuration, readSchedules: readSchedules)
             .run(report.findings, jobs: resolved.jobs, schedules: schedules, now: now)
@@ -86,7 +95,9 @@ public struct Checker: Sendable {
             rules: configuration.ignore, now: now, region: client.region, accounts: FilterIgnored.accounts(of: expected.targets)
         ).run(findings)
         counts.ignored = filtered.ignored
-        return CheckReport(window: window, findings: filtered.kept, checked: counts, notes: report.notes + filtered.notes)
+        return CheckReport(
+            window: window, findings: filtered.kept, checked: counts, notes: report.notes + filtered.notes,
+            recoveries: history.recoveries)
     }
 
     /// The Step Functions console page of an execution.

@@ -11,6 +11,9 @@ public struct DigestLine: Sendable, Equatable {
     /// Failing state, error, a short cause, or the finding's own detail.
     public var detail: String
     public var url: String?
+    /// The finding's streak (0 when none): a shortened digest keeps the longest first among
+    /// findings of the same severity.
+    public var streak: Int = 0
 }
 
 /// The human digest of a report: a headline, one line per problem, and notes.
@@ -61,8 +64,44 @@ public struct Digest: Sendable {
         return report.findings.map { finding in
             let day = local.day(finding.at)
             let when = day == firstDay ? local.minute(finding.at) : "\(day.dropFirst(5)) \(local.minute(finding.at))"
-            return DigestLine(kind: finding.kind, job: finding.job, when: when, detail: Self.detail(of: finding), url: finding.url)
+            let detail = [Self.detail(of: finding), acrossNights(finding, local: local)].filter { !$0.isEmpty }.joined(separator: " · ")
+            return DigestLine(
+                kind: finding.kind, job: finding.job, when: when, detail: detail, url: finding.url, streak: finding.streak ?? 0)
         }
+    }
+
+    /// "3rd night in a row, last success Mon 11-16 02:31" ("3rd run in a row" for a job that runs
+    /// more often than daily, or a machine no job names); empty when nothing is known.
+    func acrossNights(_ finding: Finding, local: LocalTime) -> String {
+        var parts: [String] = []
+        if let streak = finding.streak, streak > 1 {
+            parts.append("\(Self.ordinal(streak)) \((finding.streakUnit ?? .run).rawValue) in a row")
+        }
+        if let success = finding.lastSuccess {
+            parts.append("last success \(local.weekdayDayAndMinute(success))")
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    /// "✅ recovered: billing-sync, after 2 bad runs" (nights, for a daily job), one per recovery.
+    public var recoveryLines: [String] {
+        report.recoveries.map { recovery in
+            let unit = recovery.unit == .night ? "night" : "run"
+            return "✅ recovered: \(recovery.job), after \(recovery.after) bad \(unit)\(recovery.after == 1 ? "" : "s")"
+        }
+    }
+
+    /// 1st, 2nd, 3rd, 4th, …, 11th, 12th, 13th, 21st.
+    static func ordinal(_ number: Int) -> String {
+        let suffix: String
+        switch (number % 10, number % 100) {
+        case (_, 11...13): suffix = "th"
+        case (1, _): suffix = "st"
+        case (2, _): suffix = "nd"
+        case (3, _): suffix = "rd"
+        default: suffix = "th"
+        }
+        return "\(number)\(suffix)"
     }
 
     /// The plain-text digest (`--format text`, cron mail, SNS).
@@ -76,8 +115,9 @@ public struct Digest: Sendable {
             let columns = [pad(line.kind.label, kindWidth), pad(line.job, jobWidth), pad(line.when, whenWidth), line.detail]
             output.append("  " + columns.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
         }
+        output += recoveryLines.map { "  \($0)" }
         output += report.notes.map { "  note: \($0)" }
-        if !lines.isEmpty || !report.notes.isEmpty || report.checked.ignored > 0 {
+        if !lines.isEmpty || !report.notes.isEmpty || !report.recoveries.isEmpty || report.checked.ignored > 0 {
             output.append("  checked: \(checkedSummary)")
         }
         return output.joined(separator: "\n")
@@ -92,6 +132,8 @@ public struct Digest: Sendable {
             let detail = line.detail.isEmpty ? "" : ": \(line.detail)"
             output.append("- **\(line.job)** \(line.kind.label) at \(line.when)\(detail)\(link)")
         }
+        if !report.recoveries.isEmpty { output.append("") }
+        output += recoveryLines.map { "- \($0)" }
         if !report.notes.isEmpty { output.append("") }
         output += report.notes.map { "- _note:_ \($0)" }
         output += ["", "_Checked: \(checkedSummary)._"]
@@ -138,6 +180,13 @@ struct LocalTime {
     func minute(_ date: Date) -> String {
         let parts = calendar.dateComponents([.hour, .minute], from: date)
         return String(format: "%02d:%02d", parts.hour!, parts.minute!)
+    }
+
+    /// `Mon 11-16 02:31`
+    func weekdayDayAndMinute(_ date: Date) -> String {
+        let names = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let weekday = calendar.component(.weekday, from: date)
+        return "\(names[(weekday - 1) % 7]) \(day(date).dropFirst(5)) \(minute(date))"
     }
 
     /// `2026-11-20 02:14`

@@ -28,6 +28,10 @@ struct MetricsPrefilter: Sendable {
         var startsInWindow: [String: Int] = [:]
         /// Set when GetMetricData could not be read and every machine is listed instead.
         var fallbackNote: String?
+        /// ARNs of cleared machines whose job's last occurrence before the window (or, for a
+        /// machine no job names, whose last run before the window) the metrics prove good: no
+        /// recovery to look for, so `ReadHistory` lists nothing for them.
+        var previousGood: Set<String> = []
     }
 
     /// The metric reads for one machine and what they must show for it to be cleared.
@@ -38,6 +42,9 @@ struct MetricsPrefilter: Sendable {
         /// Datapoints are read from here.
         var readFrom: Date
         var job: JobExpectation?
+        /// The span in which a start proves the previous occurrence (or run) good: the job's last
+        /// occurrence before the window, or the day before the window for a machine no job names.
+        var previousSpan: Range<Date>?
     }
 
     func decide(_ targets: [CheckTarget], window: CheckWindow, now: Date) async -> Decision {
@@ -57,7 +64,16 @@ struct MetricsPrefilter: Sendable {
                 decision.needsListing.insert(target.arn)
                 continue
             }
-            plans.append(MachineReads(target: target, from: from, readFrom: readFrom, job: job))
+            // Read back far enough to prove the previous occurrence good, in the same call
+            // (`ReadHistory`: a healthy morning costs no extra call), where one-minute data is kept.
+            var plan = MachineReads(target: target, from: from, readFrom: readFrom, job: job)
+            if let span = Self.previousSpan(of: target, job: job, window: window),
+                now.timeIntervalSince(Self.floorMinute(span.lowerBound)) < Self.oneMinuteRetention
+            {
+                plan.previousSpan = span
+                plan.readFrom = min(readFrom, Self.floorMinute(span.lowerBound))
+            }
+            plans.append(plan)
         }
         guard !plans.isEmpty else { return decision }
 
@@ -72,8 +88,10 @@ struct MetricsPrefilter: Sendable {
             return decision
         }
         for (index, plan) in plans.enumerated() where !decision.needsListing.contains(plan.target.arn) {
-            if let starts = Self.clearedStarts(plan, series: answer.series(of: index), window: window, now: now) {
+            let series = answer.series(of: index, since: plan.readFrom)
+            if let starts = Self.clearedStarts(plan, series: series, window: window, now: now) {
                 decision.startsInWindow[plan.target.arn] = starts
+                if Self.previousProvenGood(plan, series: series) { decision.previousGood.insert(plan.target.arn) }
             } else {
                 decision.needsListing.insert(plan.target.arn)
             }
@@ -223,6 +241,30 @@ struct MetricsPrefilter: Sendable {
         return true
     }
 
+    /// Where a start proves the previous occurrence of `job` good: from its expected start to the
+    /// first one in the window, each less its early-start tolerance; for a machine no job names,
+    /// the day before the window. `nil` for a job with no occurrence in the window.
+    private static func previousSpan(of target: CheckTarget, job: JobExpectation?, window: CheckWindow) -> Range<Date>? {
+        guard let job else {
+            return target.jobs.isEmpty ? window.from.addingTimeInterval(-86_400)..<window.from : nil
+        }
+        guard let first = job.occurrences.first, let previous = job.occurrence(before: first) else { return nil }
+        let tolerance = min(RunClassifier.earlyStartTolerance, first.timeIntervalSince(previous) / 2)
+        return previous.addingTimeInterval(-tolerance)..<first.addingTimeInterval(-tolerance)
+    }
+
+    /// Whether a cleared machine's series prove its previous occurrence (or last run before the
+    /// window) good: a start inside `previousSpan`, and no failure at all since `readFrom`. The
+    /// machine was cleared, so every start read has its outcome; with no failure among them, each
+    /// succeeded. An absent datapoint proves nothing: without such a start, `ReadHistory` lists.
+    private static func previousProvenGood(_ plan: MachineReads, series: MachineSeries) -> Bool {
+        guard let span = plan.previousSpan, let starts = series.positive("ExecutionsStarted") else { return false }
+        for metric in failureMetrics {
+            guard let points = series.positive(metric), points.isEmpty else { return false }
+        }
+        return starts.contains { $0.0 >= span.lowerBound && $0.0.addingTimeInterval(minute) <= span.upperBound }
+    }
+
     private static func straddles(_ bucket: Date, _ instant: Date) -> Bool {
         bucket < instant && bucket.addingTimeInterval(minute) > instant
     }
@@ -232,14 +274,14 @@ struct MetricsPrefilter: Sendable {
         var points: [String: [(Date, Double)]] = [:]
         var unreadable: Set<String> = []
 
-        /// One machine's series by metric name (`nil` where unreadable or not answered).
-        func series(of index: Int) -> MachineSeries {
+        /// One machine's series by metric name from `since` on (`nil` where unreadable or not answered).
+        func series(of index: Int, since: Date) -> MachineSeries {
             var series: [String: [(Date, Double)]?] = [:]
             let names = MetricsPrefilter.startMetrics + MetricsPrefilter.outcomeMetrics
             for (offset, name) in names.enumerated() {
-                series[name] = points(of: "m\(index)_\(offset)")
+                series[name] = points(of: "m\(index)_\(offset)")?.filter { $0.0 >= since }
             }
-            series[MetricsPrefilter.executionTime] = points(of: "m\(index)_t")
+            series[MetricsPrefilter.executionTime] = points(of: "m\(index)_t")?.filter { $0.0 >= since }
             return MachineSeries(series: series)
         }
 

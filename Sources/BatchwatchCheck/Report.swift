@@ -58,6 +58,13 @@ public struct Finding: Sendable, Equatable {
     public var url: String?
     /// A few words for the digests that the JSON document does not carry ("still running", "back to OK at 03:12").
     public var detail: String?
+    /// How many bad occurrences (or runs, for a machine no job names) in a row end with this one
+    /// (failed, timed_out, aborted and missing findings; README, "Across nights").
+    public var streak: Int?
+    /// Whether `streak` counts nights (a daily job) or runs.
+    public var streakUnit: StreakUnit?
+    /// The stop of the latest successful run of the job (or machine) before this one.
+    public var lastSuccess: Date?
 
     public init(
         kind: FindingKind, job: String, at: Date, expectedAt: Date? = nil, executionArn: String? = nil,
@@ -94,6 +101,29 @@ extension Finding {
 
     /// What a digest shows of the cause: the message when there is one, else the cause.
     public var readableCause: String? { message ?? cause }
+}
+
+/// What a streak counts: nights for a job that runs once a day, runs otherwise.
+public enum StreakUnit: String, Sendable, Equatable {
+    case night, run
+}
+
+/// A job (or machine no job names) whose last occurrence before the window was bad and whose
+/// first one in the window is good.
+public struct Recovery: Sendable, Equatable {
+    public var job: String
+    /// The stop of the successful run that ended the streak.
+    public var at: Date
+    /// The streak it ended.
+    public var after: Int
+    public var unit: StreakUnit
+
+    public init(job: String, at: Date, after: Int, unit: StreakUnit = .run) {
+        self.job = job
+        self.at = at
+        self.after = after
+        self.unit = unit
+    }
 }
 
 /// The span of time a check covers, and the timezone its times are shown in.
@@ -157,8 +187,14 @@ public struct CheckReport: Sendable, Equatable {
     /// a metrics fallback, disabled schedules.
     public var notes: [String]
     public var delivery: [DeliveryOutcome]
+    /// Jobs and machines that recovered: news, not problems (`status` does not change).
+    public var recoveries: [Recovery] = []
 
-    public init(window: CheckWindow, findings: [Finding], checked: CheckedCounts, notes: [String] = [], delivery: [DeliveryOutcome] = []) {
+    public init(
+        window: CheckWindow, findings: [Finding], checked: CheckedCounts, notes: [String] = [], delivery: [DeliveryOutcome] = [],
+        recoveries: [Recovery] = []
+    ) {
+        self.recoveries = recoveries.sorted { ($0.at, $0.job) < ($1.at, $1.job) }
         self.window = window
         self.findings = findings.sorted { ($0.at, $0.job, $0.kind.rawValue) < ($1.at, $1.job, $1.kind.rawValue) }
         self.checked = checked

@@ -53,12 +53,21 @@ private struct JSONReport: Encodable {
         let message: String?
         let state: String?
         let url: String?
+        let streak: Int?
+        let lastSuccess: String?
 
         enum CodingKeys: String, CodingKey {
-            case kind, job, at, error, cause, message, state, url
+            case kind, job, at, error, cause, message, state, url, streak
             case expectedAt = "expected_at"
             case executionArn = "execution_arn"
+            case lastSuccess = "last_success"
         }
+    }
+
+    struct JSONRecovery: Encodable {
+        let job: String
+        let at: String
+        let after: Int
     }
 
     struct Checked: Encodable {
@@ -83,6 +92,7 @@ private struct JSONReport: Encodable {
     let window: Window
     let status: String
     let findings: [JSONFinding]
+    let recovered: [JSONRecovery]
     let checked: Checked
     let delivery: [Delivery]
 
@@ -105,9 +115,12 @@ private struct JSONReport: Encodable {
                 cause: finding.cause,
                 message: finding.message,
                 state: finding.state,
-                url: finding.url
+                url: finding.url,
+                streak: finding.streak,
+                lastSuccess: finding.lastSuccess.map(formatter.string(from:))
             )
         }
+        recovered = report.recoveries.map { JSONRecovery(job: $0.job, at: formatter.string(from: $0.at), after: $0.after) }
         let counts = report.checked
         checked = Checked(
             jobs: counts.jobs, stateMachines: counts.stateMachines, executions: counts.executions,

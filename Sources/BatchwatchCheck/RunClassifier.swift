@@ -11,10 +11,13 @@ public struct JobExpectation: Sendable, Equatable {
     public var maxDuration: TimeInterval?
     /// `finish_by`: the occurrences whose deadline falls in the window (`RunClassifier+Deadlines.swift`).
     public var deadlines: [FinishDeadline]
+    /// The schedule the occurrences come from, for reading back across nights (`ReadHistory`);
+    /// `nil` when the job has no expected starts.
+    public var source: OccurrenceSource?
 
     public init(
         name: String, occurrences: [Date], nextOccurrence: Date?, startWithin: TimeInterval, maxDuration: TimeInterval?,
-        deadlines: [FinishDeadline] = []
+        deadlines: [FinishDeadline] = [], source: OccurrenceSource? = nil
     ) {
         self.name = name
         self.occurrences = occurrences
@@ -22,6 +25,7 @@ public struct JobExpectation: Sendable, Equatable {
         self.startWithin = startWithin
         self.maxDuration = maxDuration
         self.deadlines = deadlines
+        self.source = source
     }
 
     /// When an occurrence stops being pending: its start grace plus its longest allowed run.

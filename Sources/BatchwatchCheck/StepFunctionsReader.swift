@@ -7,15 +7,25 @@ public struct StateMachineSummary: Sendable, Equatable, Codable {
     public var stateMachineArn: String
     public var name: String
     public var type: StateMachineType
+    /// When the machine was created: no occurrence before it is good or bad.
+    public var creationDate: Date?
 
-    public init(stateMachineArn: String, name: String, type: StateMachineType) {
+    public init(stateMachineArn: String, name: String, type: StateMachineType, creationDate: Date? = nil) {
         self.stateMachineArn = stateMachineArn
         self.name = name
         self.type = type
+        self.creationDate = creationDate
     }
 
     /// ListExecutions serves only Standard machines.
     public var isExpress: Bool { type == .express }
+}
+
+/// Executions read from ListExecutions, newest first, and the token of the page after them
+/// (`nil`: nothing older is kept).
+public struct ExecutionPage: Sendable, Equatable {
+    public var executions: [ExecutionRecord]
+    public var nextToken: String?
 }
 
 /// Why an execution ended badly, read from its history.
@@ -71,6 +81,38 @@ public struct StepFunctionsReader: Sendable {
             if page.executions.contains(where: { $0.startDate < notBefore }) { break }
         }
         return executions
+    }
+
+    /// One page of ListExecutions, newest first, from `nextToken` (`nil`: the first page).
+    public func executionPage(of stateMachineArn: String, nextToken: String?) async throws -> ExecutionPage {
+        struct Request: Encodable { var stateMachineArn: String; var maxResults: Int; var nextToken: String? }
+        struct Response: Decodable { var executions: [ExecutionRecord]; var nextToken: String? }
+        let page: Response = try await client.json(
+            .stepFunctions, target: "ListExecutions",
+            body: Request(stateMachineArn: stateMachineArn, maxResults: Self.executionsPageSize, nextToken: nextToken))
+        return ExecutionPage(executions: page.executions, nextToken: page.nextToken)
+    }
+
+    /// Like `executions(of:notBefore:)`, but keeps every execution of the pages it read (older
+    /// ones too) and where the next page starts, so that `ReadHistory` reads on from there.
+    public func listing(of stateMachineArn: String, notBefore: Date) async throws -> ExecutionPage {
+        var listing = ExecutionPage(executions: [], nextToken: nil)
+        repeat {
+            let page = try await executionPage(of: stateMachineArn, nextToken: listing.nextToken)
+            listing.executions += page.executions
+            listing.nextToken = page.nextToken
+            if page.executions.contains(where: { $0.startDate < notBefore }) { break }
+        } while listing.nextToken != nil
+        return listing
+    }
+
+    /// When a state machine was created (DescribeStateMachine), for a machine that was not listed.
+    public func creationDate(of stateMachineArn: String) async throws -> Date? {
+        struct Request: Encodable { var stateMachineArn: String }
+        struct Response: Decodable { var creationDate: Date? }
+        let response: Response = try await client.json(
+            .stepFunctions, target: "DescribeStateMachine", body: Request(stateMachineArn: stateMachineArn))
+        return response.creationDate
     }
 
     /// The failing state, error, cause and stop time of an execution, from the newest end of its

@@ -63,9 +63,10 @@ public struct Deliverer: Sendable {
         self.targets = targets
     }
 
-    /// Whether `report`'s digest is posted under `when`: always, or only when something was found.
+    /// Whether `report`'s digest is posted under `when`: always, or only when something was found
+    /// or something recovered.
     public static func isDue(_ report: CheckReport, when: NotifySettings.Condition) -> Bool {
-        when == .always || !report.findings.isEmpty
+        when == .always || !report.findings.isEmpty || !report.recoveries.isEmpty
     }
 
     /// Sends spooled digests first, then `report`'s digest to every target that has not yet

@@ -45,6 +45,7 @@ struct SlackDigest {
     private func allClear() -> SlackMessage {
         let line = "✅ batchwatch: \(digest.headline) · checked \(digest.checkedSummary)"
         var blocks = [SlackBlock.section(TextLimits.slackEscaped(line, limit: Self.maxSectionText))]
+        if let recovered = recoveredText() { blocks.append(.section(recovered)) }
         if let notes = notesText() { blocks.append(.context(notes)) }
         return SlackMessage(text: fallback(firstLine: line), blocks: blocks)
     }
@@ -52,13 +53,19 @@ struct SlackDigest {
     private func problems() -> SlackMessage {
         let lines = digest.lines
         let notes = notesText()
-        let fixedBlocks = 2 + (notes == nil ? 0 : 1)  // header and context line, notes
+        let recovered = recoveredText()
+        let fixedBlocks = 2 + (notes == nil ? 0 : 1) + (recovered == nil ? 0 : 1)  // header and context line, notes, recoveries
         var shown = lines
         var omitted = 0
         if lines.count > Self.maxBlocks - fixedBlocks {
             let room = Self.maxBlocks - fixedBlocks - 1  // one block says how many are left out
+            // Among findings of the same severity, the jobs with the longest streaks come first.
+            let longest = Dictionary(lines.map { ($0.job, $0.streak) }, uniquingKeysWith: max)
             shown = lines.enumerated()
-                .sorted { ($0.element.kind.seriousness, $0.offset) < ($1.element.kind.seriousness, $1.offset) }
+                .sorted {
+                    ($0.element.kind.seriousness, -(longest[$0.element.job] ?? 0), $0.offset)
+                        < ($1.element.kind.seriousness, -(longest[$1.element.job] ?? 0), $1.offset)
+                }
                 .prefix(room).map(\.element)
             omitted = lines.count - shown.count
         }
@@ -69,6 +76,7 @@ struct SlackDigest {
                 + "Run `batchwatch check` for the full list."
             blocks.append(.context(TextLimits.slackEscaped(more, limit: Self.maxSectionText)))
         }
+        if let recovered { blocks.append(.section(recovered)) }
         if let notes { blocks.append(.context(notes)) }
         blocks.append(.context(TextLimits.slackEscaped(contextLine, limit: Self.maxSectionText)))
         return SlackMessage(text: fallback(firstLine: "batchwatch: \(digest.headline)"), blocks: blocks)
@@ -97,6 +105,12 @@ struct SlackDigest {
     /// Window, timezone and counts.
     private var contextLine: String {
         "Window \(digest.windowLabel) · \(report.findings.count) problems: \(countsByKind) · checked \(digest.checkedSummary)"
+    }
+
+    /// The recoveries, one line each, in one section.
+    private func recoveredText() -> String? {
+        guard !digest.recoveryLines.isEmpty else { return nil }
+        return TextLimits.slackEscaped(digest.recoveryLines.joined(separator: "\n"), limit: Self.maxSectionText)
     }
 
     private func notesText() -> String? {

@@ -302,11 +302,14 @@ extension TestBed {
             public var metricsUntil: Date?
             /// Datapoints that no execution explains.
             public var extraMetrics: [Datum]?
+            /// The machine's `creationDate` (default: an hour before its earliest execution).
+            public var created: Date?
 
             public init(
                 name: String, type: Kind? = nil, region: String? = nil, startState: String? = nil, executions: [Execution]? = nil,
-                metrics: Bool? = nil, metricsUntil: Date? = nil, extraMetrics: [Datum]? = nil
+                metrics: Bool? = nil, metricsUntil: Date? = nil, extraMetrics: [Datum]? = nil, created: Date? = nil
             ) {
+                self.created = created
                 self.name = name
                 self.type = type
                 self.region = region

@@ -264,6 +264,14 @@ def _seed_machine(spec: dict, path: str) -> tuple[str, list[dict[str, str]]]:
     )
     machine.type = machine_type
     machine.sm_type = machine_type
+    # creationDate: `created`, else an hour before the earliest seeded start (a machine has no
+    # runs before it exists), never later than now (moto's own default).
+    if spec.get("created"):
+        machine.creation_date = _instant(spec["created"], f"{path}.created")
+    else:
+        starts = [_instant(e.get("start"), f"{path}.executions[{i}].start") for i, e in enumerate(spec.get("executions") or [])]
+        if starts:
+            machine.creation_date = min(machine.creation_date, min(starts) - timedelta(hours=1))
     metrics_until = _instant(spec["metricsUntil"], f"{path}.metricsUntil") if spec.get("metricsUntil") else None
     executions = [
         _seed_execution(backend, machine, e, f"{path}.executions[{i}]", publish_metrics, metrics_until)

@@ -6,6 +6,8 @@ struct CheckTarget: Sendable, Equatable {
     var arn: String
     var name: String
     var jobs: [JobExpectation]
+    /// When the machine was created, when ListStateMachines gave it: history starts there.
+    var creationDate: Date? = nil
 }
 
 /// What one step of the check adds to the report besides its value: findings and notes.

@@ -33,7 +33,8 @@ struct ExpectOccurrences: Sendable {
                         startWithin: job.startWithin, maxDuration: job.maxDuration,
                         deadlines: FinishDeadline.deadlines(finishBy: job.finishBy, timeZone: zone, window: window) {
                             schedule.occurrences(from: $0, to: $1, in: zone)
-                        })
+                        },
+                        source: .written(schedule, zone))
                 ]
             case .auto:
                 if schedules != nil {
@@ -56,7 +57,7 @@ struct ExpectOccurrences: Sendable {
         if let index = targets.firstIndex(where: { $0.arn == machine.stateMachineArn }) {
             targets[index].jobs += jobs
         } else {
-            targets.append(CheckTarget(arn: machine.stateMachineArn, name: machine.name, jobs: jobs))
+            targets.append(CheckTarget(arn: machine.stateMachineArn, name: machine.name, jobs: jobs, creationDate: machine.creationDate))
         }
     }
 
@@ -86,7 +87,8 @@ struct ExpectOccurrences: Sendable {
                 startWithin: schedule.startWithin(base: job.startWithin), maxDuration: job.maxDuration,
                 deadlines: FinishDeadline.deadlines(
                     finishBy: job.finishBy, timeZone: configuration.timeZone(for: job), window: window
-                ) { schedule.occurrences(from: $0, to: $1) })
+                ) { schedule.occurrences(from: $0, to: $1) },
+                source: .discovered(schedule))
         }
     }
 }
