@@ -23,6 +23,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The bench's CPU case: RunClassifier on 44,640 per-minute occurrences (scripts/bench builds it; not installed).
+        .executableTarget(name: "batchwatch-bench-classifier", dependencies: ["BatchwatchCheck"]),
         // AWS Signature Version 4: pure functions of a request, credentials and a date. No I/O.
         .target(name: "SigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Cron and rate expressions, and their occurrences in a timezone (DST as EventBridge Scheduler).

@@ -8,6 +8,14 @@
 
 Every machine is a job in the configuration, so the only expected findings are the 10
 failures. `python3 bench_world.py scenario|config` prints either.
+
+The drift world (issue 15), checked apart: the same 300 machines and jobs (no busy machine, no
+failures, DRIFT_DAYS days of runs), each started by an EventBridge rule on the default bus that
+matches its job (`drift_rules`), except 30 whose rule changed before DAY: 15 rules DISABLED
+(no run on DAY: 5 `missing` each) and 15 moved to once a day at 07:M (one run on DAY: the 05:M
+occurrence `late`, the 4 others `missing`). Those 150 findings, and only they, must carry what
+AWS's schedules explain ("its rule default/bench-005 is DISABLED", "AWS now starts it at 07:05
+Asia/Tokyo").
 """
 
 from __future__ import annotations
@@ -97,21 +105,88 @@ def expected_findings() -> list[tuple[str, str]]:
     return sorted(("failed", machine_name(index)) for index in FAILING)
 
 
-def config(state_dir: str, overrides: dict[str, str] | None = None, only: list[str] | None = None) -> str:
+def config(state_dir: str, overrides: dict[str, str] | None = None, only: list[str] | None = None,
+           busy: bool = True) -> str:
     """batchwatch.yml with one job per machine. `overrides` are top-level keys (e.g. metrics: off);
-    `only` limits the jobs to those machines and turns include_unscheduled off."""
+    `only` limits the jobs to those machines and turns include_unscheduled off; `busy`: a job for
+    the busy machine (the drift world has none)."""
     top = {"timezone": TIMEZONE, "region": REGION, "include_unscheduled": "false" if only else "true",
            "state_dir": state_dir, **(overrides or {})}
     lines = [f"{key}: {value}" for key, value in top.items()] + ["jobs:"]
     jobs = [(machine_name(i), f"cron({i % 60} {','.join(map(str, HOURS))} * * ? *)", MAX_DURATION_MINUTES)
             for i in range(MACHINES)]
-    jobs.append((BUSY, BUSY_SCHEDULE, BUSY_MAX_DURATION_MINUTES))
+    if busy:
+        jobs.append((BUSY, BUSY_SCHEDULE, BUSY_MAX_DURATION_MINUTES))
     for name, schedule, max_minutes in jobs:
         if only is not None and name not in only:
             continue
         lines += [f"  - name: {name}", f"    state_machine: {name}", f'    schedule: "{schedule}"',
                   f"    max_duration: {max_minutes}m"]
     return "\n".join(lines) + "\n"
+
+
+DRIFT_DISABLED = tuple(range(5, MACHINES, 20))  # 15 machines whose rule is DISABLED
+DRIFT_MOVED = tuple(range(15, MACHINES, 20))  # 15 machines whose rule moved to once a day at DRIFT_MOVED_HOUR
+DRIFT_MOVED_HOUR = 7  # Asia/Tokyo, after the 05:M occurrence: that one is late, the others missing
+DRIFT_DAYS = 2  # the window is DAY; the day before is enough for the ranges read before it
+UTC_OFFSET_HOURS = 9  # Asia/Tokyo keeps one offset: a rule's UTC hours are the job's less 9
+
+
+def _utc_hours(hours: tuple[int, ...]) -> str:
+    return ",".join(str(h) for h in sorted((hour - UTC_OFFSET_HOURS) % 24 for hour in hours))
+
+
+def drift_rules() -> list[dict[str, str]]:
+    """One EventBridge rule per machine (name = machine name), in UTC as EventBridge reads it:
+    the job's own schedule, except DRIFT_DISABLED (same schedule, DISABLED) and DRIFT_MOVED."""
+    rules = []
+    for index in range(MACHINES):
+        minute = index % 60
+        hours = (DRIFT_MOVED_HOUR,) if index in DRIFT_MOVED else HOURS
+        rules.append({"name": machine_name(index), "machine": machine_name(index),
+                      "schedule": f"cron({minute} {_utc_hours(hours)} * * ? *)",
+                      "state": "DISABLED" if index in DRIFT_DISABLED else "ENABLED"})
+    return rules
+
+
+def _drift_machine(index: int, rng: random.Random) -> dict[str, Any]:
+    minute = index % 60
+    executions = []
+    for offset in range(-(DRIFT_DAYS - 1), 1):
+        day = DAY + timedelta(days=offset)
+        hours = HOURS
+        if offset == 0 and index in DRIFT_DISABLED:
+            hours = ()
+        elif offset == 0 and index in DRIFT_MOVED:
+            hours = (DRIFT_MOVED_HOUR,)
+        for hour in hours:
+            executions.append(_run(datetime.combine(day, time(hour, minute, rng.randint(1, 9)), ZONE), rng, (2, 20)))
+    return {"name": machine_name(index), "region": REGION, "executions": executions}
+
+
+def drift_scenario() -> dict[str, Any]:
+    """The drift world's seed scenario: 300 state machines, runs on DRIFT_DAYS days (rules apart)."""
+    rng = random.Random(15)
+    return {"stateMachines": [_drift_machine(i, rng) for i in range(MACHINES)]}
+
+
+def drift_expected_findings() -> list[tuple[str, str]]:
+    """(kind, job), sorted: 5 missing per disabled rule; 1 late and 4 missing per moved rule."""
+    findings = [("missing", machine_name(i)) for i in DRIFT_DISABLED for _ in HOURS]
+    for index in DRIFT_MOVED:
+        findings += [("late" if hour == max(h for h in HOURS if h <= DRIFT_MOVED_HOUR) else "missing", machine_name(index))
+                     for hour in HOURS]
+    return sorted(findings)
+
+
+def drift_explanation(job: str) -> str | None:
+    """The words a finding of `job` must carry (None: the job's rule matches its schedule)."""
+    index = int(job.removeprefix("bench-"))
+    if index in DRIFT_DISABLED:
+        return f"its rule default/{job} is DISABLED"
+    if index in DRIFT_MOVED:
+        return f"AWS now starts it at {DRIFT_MOVED_HOUR:02d}:{index % 60:02d} {TIMEZONE}"
+    return None
 
 
 if __name__ == "__main__":
@@ -121,5 +196,11 @@ if __name__ == "__main__":
         print()
     elif what == "config":
         print(config("/tmp/batchwatch-bench-state"), end="")
+    elif what == "drift-scenario":
+        json.dump(drift_scenario(), sys.stdout)
+        print()
+    elif what == "drift-rules":
+        json.dump(drift_rules(), sys.stdout, indent=1)
+        print()
     else:
-        sys.exit("usage: bench_world.py scenario|config")
+        sys.exit("usage: bench_world.py scenario|config|drift-scenario|drift-rules")
