@@ -3,7 +3,7 @@ import Foundation
 import ScheduleDiscovery
 
 /// Step 6: what AWS's own schedules say about a `missing` or `late` occurrence of a job with a
-/// written schedule: a disabled or deleted rule, a schedule changed to another time, a flexible
+/// written `cron()` or `rate()` schedule (a 5-field cron is a host's crontab line, not AWS's): a disabled or deleted rule, a schedule changed to another time, a flexible
 /// window. The rules and schedules are read only here, only when such a finding exists (or were
 /// read already for `schedule: auto`): a job whose runs came on time needs no such call.
 struct ExplainProblems: Sendable {
@@ -14,7 +14,11 @@ struct ExplainProblems: Sendable {
         _ findings: [Finding], jobs: [(job: BatchwatchConfiguration.Job, machine: StateMachineSummary)],
         schedules known: [String: [DiscoveredSchedule]]?, now: Date
     ) async -> (findings: [Finding], notes: [String]) {
-        let written = Dictionary(jobs.filter { $0.job.schedule != .auto }.map { ($0.job.name, $0) }, uniquingKeysWith: { first, _ in first })
+        // A 5-field cron is a host's crontab line: AWS's schedules say nothing about it.
+        let written = Dictionary(
+            jobs.filter { if case .expression(let schedule) = $0.job.schedule { schedule.kind != .unixCron } else { false } }
+                .map { ($0.job.name, $0) },
+            uniquingKeysWith: { first, _ in first })
         let explained = findings.filter { [.missing, .late].contains($0.kind) && $0.expectedAt != nil && written[$0.job] != nil }
         guard !explained.isEmpty else { return (findings, []) }
         var schedules = known
