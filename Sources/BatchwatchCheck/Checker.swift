@@ -86,7 +86,9 @@ public struct Checker: Sendable {
             rules: configuration.ignore, now: now, region: client.region, accounts: FilterIgnored.accounts(of: expected.targets)
         ).run(findings)
         counts.ignored = filtered.ignored
-        return CheckReport(window: window, findings: filtered.kept, checked: counts, notes: report.notes + filtered.notes)
+        return CheckReport(
+            window: window, findings: filtered.kept, checked: counts, notes: report.notes + filtered.notes,
+            language: configuration.language)
     }
 
     /// The Step Functions console page of an execution.

@@ -27,7 +27,7 @@ struct MetricsPrefilter: Sendable {
         /// Runs started in the window of the machines the metrics cleared, by ARN.
         var startsInWindow: [String: Int] = [:]
         /// Set when GetMetricData could not be read and every machine is listed instead.
-        var fallbackNote: String?
+        var fallbackNote: DigestText?
     }
 
     /// The metric reads for one machine and what they must show for it to be cleared.
@@ -68,7 +68,7 @@ struct MetricsPrefilter: Sendable {
             answer = try await read(queries, from: plans.map(\.readFrom).min()!, to: end)
         } catch {
             decision.needsListing.formUnion(plans.map(\.target.arn))
-            decision.fallbackNote = "AWS/States metrics could not be read, so every state machine was listed instead (\(error))"
+            decision.fallbackNote = .metricsFallback(error: "\(error)")
             return decision
         }
         for (index, plan) in plans.enumerated() where !decision.needsListing.contains(plan.target.arn) {
