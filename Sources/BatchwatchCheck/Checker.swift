@@ -97,7 +97,7 @@ public struct Checker: Sendable {
         counts.ignored = filtered.ignored
         return CheckReport(
             window: window, findings: filtered.kept, checked: counts, notes: report.notes + filtered.notes,
-            recoveries: history.recoveries)
+            recoveries: history.recoveries, language: configuration.language)
     }
 
     /// The Step Functions console page of an execution.

@@ -5,10 +5,12 @@ import Schedules
 /// One problem as the digests show it: what, which job, when (local time) and the particulars.
 public struct DigestLine: Sendable, Equatable {
     public var kind: FindingKind
+    /// The kind in the digest's language.
+    public var label: String
     public var job: String
     /// Local time of `Finding.at`, with the date when it is not the window's first day.
     public var when: String
-    /// Failing state, error, a short cause, or the finding's own detail.
+    /// The finding's own particulars, failing state, error and a short cause, in the digest's language.
     public var detail: String
     public var url: String?
     /// The finding's streak (0 when none): a shortened digest keeps the longest first among
@@ -16,7 +18,8 @@ public struct DigestLine: Sendable, Equatable {
     public var streak: Int = 0
 }
 
-/// The human digest of a report: a headline, one line per problem, and notes.
+/// The human digest of a report: a headline, one line per problem, and notes, in the report's
+/// language. Every word comes from `DigestStrings`; job names, errors, states and times stay as they are.
 ///
 /// Text, Markdown, Slack and SNS all render from this, so they always say the same thing.
 public struct Digest: Sendable {
@@ -29,13 +32,32 @@ public struct Digest: Sendable {
         self.report = report
     }
 
+    /// The digest's language (`language`).
+    public var language: DigestLanguage { report.language }
+
+    /// The template `key` in the digest's language, filled with `values`.
+    public func phrase(_ key: DigestKey, _ values: [String: String] = [:]) -> String {
+        DigestStrings.format(key, language, values)
+    }
+
+    /// The report's notes in the digest's language.
+    public var notes: [String] { report.notes.map { $0.rendered(in: language) } }
+
+    /// "1 failed, 2 missing" ("失敗 1件、未実行 2件").
+    public var countsByKind: String {
+        report.countsByKind.map { phrase(.countOfKind, ["count": "\($0.count)", "kind": $0.kind.label(in: language)]) }
+            .joined(separator: phrase(.listSeparator))
+    }
+
     /// "2 failed, 1 missing, 1 alarm — 2026-11-20 Asia/Tokyo", or "All clear — …" on a clean day.
     public var headline: String {
-        let counts = report.countsByKind.map { "\($0.count) \($0.kind.label)" }
-        let summary = counts.isEmpty ? "All clear" : counts.joined(separator: ", ")
-        let incomplete = report.status == .incomplete ? " (INCOMPLETE: some things could not be checked)" : ""
-        return "\(summary) — \(windowLabel)\(incomplete)"
+        let summary = report.findings.isEmpty ? phrase(.allClear) : countsByKind
+        let incomplete = report.status == .incomplete ? phrase(.headlineIncomplete) : ""
+        return phrase(.headline, ["summary": summary, "window": windowLabel, "incomplete": incomplete])
     }
+
+    /// "batchwatch: " and the headline: the first line of Slack's fallback, SNS's Subject, Chatbot's title.
+    public var title: String { phrase(.titled, ["headline": headline]) }
 
     /// The window as a person says it: one calendar day, or its two ends.
     public var windowLabel: String {
@@ -43,18 +65,23 @@ public struct Digest: Sendable {
         let start = LocalTime(zone: zone)
         let zoneName = BatchwatchConfiguration.displayName(of: zone)
         if report.window.isOneLocalDay {
-            return "\(report.window.firstLocalDay) \(zoneName)"
+            return phrase(.windowDay, ["day": report.window.firstLocalDay, "zone": zoneName])
         }
-        return "\(start.dayAndMinute(report.window.from)) – \(start.dayAndMinute(report.window.to)) \(zoneName)"
+        return phrase(
+            .windowRange,
+            ["from": start.dayAndMinute(report.window.from), "to": start.dayAndMinute(report.window.to), "zone": zoneName])
     }
 
     /// What was looked at, e.g. "12 jobs, 40 state machines, 311 executions, 7 alarms".
     public var checkedSummary: String {
         let counts = report.checked
-        var parts = ["\(counts.jobs) jobs", "\(counts.stateMachines) state machines", "\(counts.executions) executions", "\(counts.alarms) alarms"]
-        if counts.skipped > 0 { parts.append("\(counts.skipped) skipped") }
-        if counts.ignored > 0 { parts.append("\(counts.ignored) hidden by ignore rules") }
-        return parts.joined(separator: ", ")
+        var parts: [(DigestKey, Int)] = [
+            (.checkedJobs, counts.jobs), (.checkedStateMachines, counts.stateMachines), (.checkedExecutions, counts.executions),
+            (.checkedAlarms, counts.alarms),
+        ]
+        if counts.skipped > 0 { parts.append((.checkedSkipped, counts.skipped)) }
+        if counts.ignored > 0 { parts.append((.checkedIgnored, counts.ignored)) }
+        return parts.map { phrase($0.0, ["count": "\($0.1)"]) }.joined(separator: phrase(.listSeparator))
     }
 
     /// The problems in time order.
@@ -64,9 +91,10 @@ public struct Digest: Sendable {
         return report.findings.map { finding in
             let day = local.day(finding.at)
             let when = day == firstDay ? local.minute(finding.at) : "\(day.dropFirst(5)) \(local.minute(finding.at))"
-            let detail = [Self.detail(of: finding), acrossNights(finding, local: local)].filter { !$0.isEmpty }.joined(separator: " · ")
+            let detail = [detail(of: finding), acrossNights(finding, local: local)].filter { !$0.isEmpty }.joined(separator: " · ")
             return DigestLine(
-                kind: finding.kind, job: finding.job, when: when, detail: detail, url: finding.url, streak: finding.streak ?? 0)
+                kind: finding.kind, label: finding.kind.label(in: language), job: finding.job, when: when, detail: detail,
+                url: finding.url, streak: finding.streak ?? 0)
         }
     }
 
@@ -75,19 +103,27 @@ public struct Digest: Sendable {
     func acrossNights(_ finding: Finding, local: LocalTime) -> String {
         var parts: [String] = []
         if let streak = finding.streak, streak > 1 {
-            parts.append("\(Self.ordinal(streak)) \((finding.streakUnit ?? .run).rawValue) in a row")
+            let nth = language == .en ? Self.ordinal(streak) : "\(streak)"
+            let unit = phrase(finding.streakUnit == .night ? .unitNight : .unitRun)
+            parts.append(phrase(.streakInARow, ["nth": nth, "unit": unit]))
         }
         if let success = finding.lastSuccess {
-            parts.append("last success \(local.weekdayDayAndMinute(success))")
+            let time = language == .en ? local.weekdayDayAndMinute(success) : local.dayAndMinute(success)
+            parts.append(phrase(.lastSuccess, ["time": time]))
         }
-        return parts.joined(separator: ", ")
+        return parts.joined(separator: phrase(.listSeparator))
     }
 
     /// "✅ recovered: billing-sync, after 2 bad runs" (nights, for a daily job), one per recovery.
     public var recoveryLines: [String] {
         report.recoveries.map { recovery in
-            let unit = recovery.unit == .night ? "night" : "run"
-            return "✅ recovered: \(recovery.job), after \(recovery.after) bad \(unit)\(recovery.after == 1 ? "" : "s")"
+            let unit: DigestKey = switch (recovery.unit == .night, recovery.after == 1) {
+            case (true, true): .unitNight
+            case (true, false): .unitNights
+            case (false, true): .unitRun
+            case (false, false): .unitRuns
+            }
+            return phrase(.recovered, ["job": recovery.job, "count": "\(recovery.after)", "unit": phrase(unit)])
         }
     }
 
@@ -108,17 +144,17 @@ public struct Digest: Sendable {
     public func text() -> String {
         var output = [headline]
         let lines = self.lines
-        let kindWidth = lines.map(\.kind.label.count).max() ?? 0
-        let jobWidth = lines.map(\.job.count).max() ?? 0
-        let whenWidth = lines.map(\.when.count).max() ?? 0
+        let kindWidth = lines.map { Self.width(of: $0.label) }.max() ?? 0
+        let jobWidth = lines.map { Self.width(of: $0.job) }.max() ?? 0
+        let whenWidth = lines.map { Self.width(of: $0.when) }.max() ?? 0
         for line in lines {
-            let columns = [pad(line.kind.label, kindWidth), pad(line.job, jobWidth), pad(line.when, whenWidth), line.detail]
+            let columns = [pad(line.label, kindWidth), pad(line.job, jobWidth), pad(line.when, whenWidth), line.detail]
             output.append("  " + columns.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
         }
         output += recoveryLines.map { "  \($0)" }
-        output += report.notes.map { "  note: \($0)" }
+        output += notes.map { "  " + phrase(.textNote, ["note": $0]) }
         if !lines.isEmpty || !report.notes.isEmpty || !report.recoveries.isEmpty || report.checked.ignored > 0 {
-            output.append("  checked: \(checkedSummary)")
+            output.append("  " + phrase(.textChecked, ["summary": checkedSummary]))
         }
         return output.joined(separator: "\n")
     }
@@ -128,25 +164,24 @@ public struct Digest: Sendable {
         var output = ["**\(headline)**"]
         if !lines.isEmpty { output.append("") }
         for line in lines {
-            let link = line.url.map { " ([execution](\($0)))" } ?? ""
-            let detail = line.detail.isEmpty ? "" : ": \(line.detail)"
-            output.append("- **\(line.job)** \(line.kind.label) at \(line.when)\(detail)\(link)")
+            let link = line.url.map { phrase(.markdownLink, ["url": $0]) } ?? ""
+            let detail = line.detail.isEmpty ? "" : phrase(.markdownDetail, ["detail": line.detail])
+            output.append("- " + phrase(.markdownLine, ["job": line.job, "kind": line.label, "when": line.when, "detail": detail, "link": link]))
         }
         if !report.recoveries.isEmpty { output.append("") }
         output += recoveryLines.map { "- \($0)" }
         if !report.notes.isEmpty { output.append("") }
-        output += report.notes.map { "- _note:_ \($0)" }
-        output += ["", "_Checked: \(checkedSummary)._"]
+        output += notes.map { "- " + phrase(.markdownNote, ["note": $0]) }
+        output += ["", phrase(.markdownChecked, ["summary": checkedSummary])]
         return output.joined(separator: "\n")
     }
 
-    /// The particulars of one finding: its own detail, failing state, error and a short cause.
-    static func detail(of finding: Finding) -> String {
-        var parts: [String] = []
-        if let detail = finding.detail { parts.append(detail) }
-        if let state = finding.state { parts.append("in \(state)") }
+    /// The particulars of one finding: its own details, failing state, error and a short cause.
+    func detail(of finding: Finding) -> String {
+        var parts = finding.details.map { $0.rendered(in: language) }
+        if let state = finding.state { parts.append(phrase(.inState, ["state": state])) }
         if let error = finding.error { parts.append(error) }
-        if let cause = finding.readableCause { parts.append(shorten(cause, to: causeLength)) }
+        if let cause = finding.readableCause { parts.append(Self.shorten(cause, to: Self.causeLength)) }
         return parts.joined(separator: " · ")
     }
 
@@ -155,8 +190,22 @@ public struct Digest: Sendable {
         TextCut.cut(text.split(whereSeparator: \.isNewline).joined(separator: " "), to: limit)
     }
 
+    /// Columns a terminal gives `text`: two for a wide (East Asian) character, one for any other.
+    static func width(of text: String) -> Int {
+        text.unicodeScalars.reduce(0) { $0 + (isWide($1) ? 2 : 1) }
+    }
+
+    private static func isWide(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+            0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6:
+            true
+        default: false
+        }
+    }
+
     private func pad(_ text: String, _ width: Int) -> String {
-        text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0)
+        text + String(repeating: " ", count: max(0, width - Self.width(of: text)))
     }
 }
 

@@ -27,7 +27,7 @@ struct MetricsPrefilter: Sendable {
         /// Runs started in the window of the machines the metrics cleared, by ARN.
         var startsInWindow: [String: Int] = [:]
         /// Set when GetMetricData could not be read and every machine is listed instead.
-        var fallbackNote: String?
+        var fallbackNote: DigestText?
         /// ARNs of cleared machines whose job's last occurrence before the window (or, for a
         /// machine no job names, whose last run before the window) the metrics prove good: no
         /// recovery to look for, so `ReadHistory` lists nothing for them.
@@ -84,7 +84,7 @@ struct MetricsPrefilter: Sendable {
             answer = try await read(queries, from: plans.map(\.readFrom).min()!, to: end)
         } catch {
             decision.needsListing.formUnion(plans.map(\.target.arn))
-            decision.fallbackNote = "AWS/States metrics could not be read, so every state machine was listed instead (\(error))"
+            decision.fallbackNote = .metricsFallback(error: "\(error)")
             return decision
         }
         for (index, plan) in plans.enumerated() where !decision.needsListing.contains(plan.target.arn) {

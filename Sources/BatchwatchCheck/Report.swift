@@ -1,3 +1,4 @@
+import BatchwatchConfig
 import Foundation
 
 /// What kind of problem a finding reports; the raw values are the `kind` strings of the JSON document (README, "The JSON document").
@@ -21,20 +22,8 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// A short human label, as the digests print it ("timed out", "running long").
-    public var label: String {
-        switch self {
-        case .failed: "failed"
-        case .timedOut: "timed out"
-        case .aborted: "aborted"
-        case .missing: "missing"
-        case .late: "late"
-        case .runningLong: "running long"
-        case .deadlineMissed: "deadline missed"
-        case .alarm: "alarm"
-        case .checkError: "check error"
-        }
-    }
+    /// The English label ("timed out", "running long"); see `label(in:)`.
+    public var label: String { label(in: .en) }
 }
 
 /// One problem found by a check. Fields that do not apply to its kind are `nil`.
@@ -56,8 +45,9 @@ public struct Finding: Sendable, Equatable {
     public var state: String?
     /// The console deep link of the execution.
     public var url: String?
-    /// A few words for the digests that the JSON document does not carry ("still running", "back to OK at 03:12").
-    public var detail: String?
+    /// What the digests say besides the JSON document's fields ("still running after 2h", "back to OK
+    /// at 03:12"), in order; rendered in the digest's language.
+    public var details: [DigestText]
     /// How many bad occurrences (or runs, for a machine no job names) in a row end with this one
     /// (failed, timed_out, aborted and missing findings; README, "Across nights").
     public var streak: Int?
@@ -69,7 +59,7 @@ public struct Finding: Sendable, Equatable {
     public init(
         kind: FindingKind, job: String, at: Date, expectedAt: Date? = nil, executionArn: String? = nil,
         error: String? = nil, cause: String? = nil, message: String? = nil, state: String? = nil, url: String? = nil,
-        detail: String? = nil
+        detail: DigestText? = nil
     ) {
         self.kind = kind
         self.job = job
@@ -81,7 +71,12 @@ public struct Finding: Sendable, Equatable {
         self.message = message
         self.state = state
         self.url = url
-        self.detail = detail
+        self.details = detail.map { [$0] } ?? []
+    }
+
+    /// The particulars in English, joined as the digests join them; `nil` when there are none.
+    public var detail: String? {
+        details.isEmpty ? nil : details.map(\.description).joined(separator: " · ")
     }
 }
 
@@ -185,14 +180,17 @@ public struct CheckReport: Sendable, Equatable {
     public var checked: CheckedCounts
     /// Things the digest mentions that are not problems: recovered redrives, skipped machines,
     /// a metrics fallback, disabled schedules.
-    public var notes: [String]
+    public var notes: [DigestText]
     public var delivery: [DeliveryOutcome]
     /// Jobs and machines that recovered: news, not problems (`status` does not change).
     public var recoveries: [Recovery] = []
+    /// The language the digests of this report are written in (`language`); the JSON document
+    /// does not depend on it.
+    public var language: DigestLanguage
 
     public init(
-        window: CheckWindow, findings: [Finding], checked: CheckedCounts, notes: [String] = [], delivery: [DeliveryOutcome] = [],
-        recoveries: [Recovery] = []
+        window: CheckWindow, findings: [Finding], checked: CheckedCounts, notes: [DigestText] = [], delivery: [DeliveryOutcome] = [],
+        recoveries: [Recovery] = [], language: DigestLanguage = .en
     ) {
         self.recoveries = recoveries.sorted { ($0.at, $0.job) < ($1.at, $1.job) }
         self.window = window
@@ -200,6 +198,7 @@ public struct CheckReport: Sendable, Equatable {
         self.checked = checked
         self.notes = notes
         self.delivery = delivery
+        self.language = language
     }
 
     /// `incomplete` when anything could not be checked, else `problems` when anything was found.

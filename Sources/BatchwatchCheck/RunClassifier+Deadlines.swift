@@ -57,16 +57,16 @@ extension RunClassifier {
             }
             if mine.contains(where: { $0.status.failureKind != nil }) { return nil }
             if mine.isEmpty && job.deadline(of: deadline.occurrence) <= now { return nil }
-            let due = "due \(local.minute(deadline.deadline))"
-            let detail: String
+            let due = local.minute(deadline.deadline)
+            let detail: DigestText
             if let run = mine.first(where: { $0.status == .succeeded }), let stop = run.stopDate {
-                detail = "succeeded at \(local.dayAndMinute(stop)), \(DurationText.describe(stop.timeIntervalSince(deadline.deadline))) late, \(due)"
+                detail = .succeededLate(at: local.dayAndMinute(stop), late: stop.timeIntervalSince(deadline.deadline), due: due)
             } else if let run = mine.first, run.startDate > deadline.deadline {
-                detail = "started only at \(local.dayAndMinute(run.startDate)), \(due)"
+                detail = .startedOnlyAt(local.dayAndMinute(run.startDate), due: due)
             } else if let run = mine.first {
-                detail = "still running at the deadline (started \(local.dayAndMinute(run.startDate))), \(due)"
+                detail = .stillRunningAtDeadline(started: local.dayAndMinute(run.startDate), due: due)
             } else {
-                detail = "not started by the deadline, \(due)"
+                detail = .notStartedByDeadline(due: due)
             }
             return Finding(
                 kind: .deadlineMissed, job: job.name, at: deadline.deadline, expectedAt: deadline.occurrence,

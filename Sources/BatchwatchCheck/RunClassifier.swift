@@ -54,7 +54,7 @@ public struct RunClassifier: Sendable {
         /// Missing, late, running-long and failure findings; failures still lack their history details.
         public var findings: [Finding] = []
         /// Digest notes, such as runs redriven to success.
-        public var notes: [String] = []
+        public var notes: [DigestText] = []
     }
 
     /// Classifies `executions` (any order) of a machine that `jobs` name; with no jobs, the machine is
@@ -82,17 +82,16 @@ public struct RunClassifier: Sendable {
                 }
                 if let run = candidates.first {
                     if run.startDate > occurrence.addingTimeInterval(job.startWithin) {
-                        let delay = DurationText.describe(run.startDate.timeIntervalSince(occurrence))
                         outcome.findings.append(
                             Finding(
                                 kind: .late, job: job.name, at: run.startDate, expectedAt: occurrence, executionArn: run.executionArn,
-                                detail: "started \(delay) late, grace \(DurationText.describe(job.startWithin))"
+                                detail: .startedLate(delay: run.startDate.timeIntervalSince(occurrence), grace: job.startWithin)
                             )
                         )
                     }
                 } else if job.deadline(of: occurrence) <= now {
                     outcome.findings.append(
-                        Finding(kind: .missing, job: job.name, at: job.deadline(of: occurrence), expectedAt: occurrence, detail: "never started")
+                        Finding(kind: .missing, job: job.name, at: job.deadline(of: occurrence), expectedAt: occurrence, detail: .neverStarted)
                     )
                 }
             }
@@ -109,8 +108,8 @@ public struct RunClassifier: Sendable {
                 outcome.findings.append(
                     Finding(
                         kind: .runningLong, job: owningJob[run.executionArn] ?? job.name, at: limit, executionArn: run.executionArn,
-                        detail: run.stopDate.map { "took \(DurationText.describe($0.timeIntervalSince(run.startDate))), limit \(DurationText.describe(maxDuration))" }
-                            ?? "still running after \(DurationText.describe(maxDuration))"
+                        detail: run.stopDate.map { .took($0.timeIntervalSince(run.startDate), limit: maxDuration) }
+                            ?? .stillRunningAfter(maxDuration)
                     )
                 )
             }
@@ -127,7 +126,7 @@ public struct RunClassifier: Sendable {
                     Finding(kind: kind, job: job, at: run.stopDate ?? run.startDate, executionArn: run.executionArn)
                 )
             } else if run.status == .succeeded, let redrives = run.redriveCount, redrives > 0 {
-                outcome.notes.append("\(job): run \(run.name) failed and was redriven to success (\(redrives) redrive\(redrives == 1 ? "" : "s"))")
+                outcome.notes.append(.redriven(job: job, run: run.name, redrives: redrives))
             }
         }
         outcome.findings += jobs.flatMap { deadlineFindings(runs: runs, job: $0) }

@@ -5,10 +5,14 @@ import Foundation
 public enum TextCut {
     /// `text` cut to at most `limit` characters, ending in `ellipsis` when cut. Line breaks are
     /// kept, whitespace before the ellipsis is dropped, and an escape sequence (`&amp;`, `&lt;`,
-    /// `&gt;`) is never split.
-    public static func cut(_ text: String, to limit: Int, ellipsis: String = "…") -> String {
-        guard text.count > limit else { return text }
+    /// `&gt;`) is never split. `measure` counts the characters as the receiver does (default:
+    /// Swift's characters; SNS's Subject passes UTF-16 units); whole characters are always kept.
+    public static func cut(
+        _ text: String, to limit: Int, ellipsis: String = "…", measure: (String) -> Int = { $0.count }
+    ) -> String {
+        guard measure(text) > limit else { return text }
         var kept = String(text.prefix(max(0, limit - ellipsis.count)))
+        while !kept.isEmpty, measure(kept) + measure(ellipsis) > limit { kept.removeLast() }
         if let ampersand = kept.lastIndex(of: "&"), !kept[ampersand...].contains(";"),
             text[ampersand...].prefix(5).contains(";")
         {

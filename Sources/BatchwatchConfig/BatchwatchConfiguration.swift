@@ -17,6 +17,8 @@ public struct BatchwatchConfiguration: Sendable, Equatable {
     public var metrics: MetricsMode
     /// `state_dir`: where deliveries are recorded; `nil` means the default (see `stateDirectory(environment:)`).
     public var stateDirectoryOverride: String?
+    /// `language`: the language of the digests. Default `en`.
+    public var language: DigestLanguage
     /// `jobs`: the scheduled state machines to check, in file order.
     public var jobs: [Job]
     /// `alarms`: which CloudWatch alarms' history is read.
@@ -40,6 +42,7 @@ public struct BatchwatchConfiguration: Sendable, Equatable {
         concurrency: Int = BatchwatchConfiguration.defaultConcurrency,
         metrics: MetricsMode = .auto,
         stateDirectoryOverride: String? = nil,
+        language: DigestLanguage = .en,
         jobs: [Job] = [],
         alarms: AlarmSelection = AlarmSelection(),
         ignore: [IgnoreRule] = [],
@@ -52,6 +55,7 @@ public struct BatchwatchConfiguration: Sendable, Equatable {
         self.concurrency = concurrency
         self.metrics = metrics
         self.stateDirectoryOverride = stateDirectoryOverride
+        self.language = language
         self.jobs = jobs
         self.alarms = alarms
         self.ignore = ignore

@@ -93,7 +93,7 @@ private struct ConfigurationBuilder {
         let top = try reader.mapping(
             Located(node: root, path: ""),
             allowed: ["timezone", "region", "include_unscheduled", "concurrency", "metrics", "state_dir",
-                      "jobs", "alarms", "ignore", "notify"],
+                      "language", "jobs", "alarms", "ignore", "notify"],
             expected: "a mapping of configuration keys")
         var configuration = BatchwatchConfiguration(file: reader.file)
         if let value = top["timezone"] { configuration.timeZone = try reader.timeZone(value) }
@@ -106,6 +106,7 @@ private struct ConfigurationBuilder {
             configuration.metrics = try reader.choice(value, of: BatchwatchConfiguration.MetricsMode.self)
         }
         if let value = top["state_dir"] { configuration.stateDirectoryOverride = try stateDirectory(value) }
+        if let value = top["language"] { configuration.language = try reader.choice(value, of: DigestLanguage.self) }
         if let value = top["jobs"] { configuration.jobs = try jobs(value) }
         if let value = top["alarms"] { configuration.alarms = try alarms(value) }
         if let value = top["ignore"] { configuration.ignore = try ignoreRules(value, timeZone: configuration.timeZone) }

@@ -69,10 +69,13 @@ public struct IgnoreRule: Sendable, Equatable {
 
     /// How the digest and `validate` name the rule: "ignore rule for billing-sync (vendor API migration)".
     public var title: String {
-        let subject = job ?? [("kind", kind), ("error", error), ("state", state), ("cause", cause), ("account", account),
-                              ("region", region)]
+        "ignore rule for \(subject)" + (reason.map { " (\($0))" } ?? "")
+    }
+
+    /// What the rule is about: its job, or its other fields ("kind late, error States.Timeout").
+    public var subject: String {
+        job ?? [("kind", kind), ("error", error), ("state", state), ("cause", cause), ("account", account), ("region", region)]
             .compactMap { key, value in value.map { "\(key) \($0)" } }.joined(separator: ", ")
-        return "ignore rule for \(subject)" + (reason.map { " (\($0))" } ?? "")
     }
 
     /// The note a check prints once when the rule has expired:

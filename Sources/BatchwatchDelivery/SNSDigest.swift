@@ -10,7 +10,7 @@ struct SNSMessage: Sendable, Equatable, Codable {
 
 /// Renders a report for SNS from the same `Digest` as every other format.
 ///
-/// `text`: a one-line ASCII Subject under 100 characters and the text digest. `chatbot`: the AWS
+/// `text`: a one-line Subject under 100 characters (ASCII in English) and the text digest. `chatbot`: the AWS
 /// Chatbot (Amazon Q Developer) custom notification JSON, threaded per local day. Both stay under
 /// SNS's 256 KB message limit by cutting whole digest lines and saying so.
 struct SNSDigest {
@@ -37,9 +37,15 @@ struct SNSDigest {
         }
     }
 
-    /// "batchwatch: 1 failed, 1 missing - 2026-11-20 Asia/Tokyo": one ASCII line under 100 characters.
+    /// "batchwatch: 1 failed, 1 missing - 2026-11-20 Asia/Tokyo": one line under 100 characters, as
+    /// SNS counts them. English stays ASCII, as mail clients have always shown it; another language
+    /// keeps its characters (SNS takes UTF-8 without line breaks or control characters), counted in
+    /// UTF-16 units, which is never fewer than SNS's count.
     var subject: String {
-        TextCut.cut(TextLimits.asciiLine("batchwatch: \(digest.headline)"), to: Self.maxSubject, ellipsis: "...")
+        switch digest.language {
+        case .en: TextCut.cut(TextLimits.asciiLine(digest.title), to: Self.maxSubject, ellipsis: "...")
+        case .ja: TextCut.cut(TextLimits.printableLine(digest.title), to: Self.maxSubject, ellipsis: "…", measure: \.utf16.count)
+        }
     }
 
     /// The text digest, cut by whole lines to the size limit.
@@ -55,7 +61,7 @@ struct SNSDigest {
     }
 
     private func cutNotice(_ omitted: Int) -> String {
-        "… digest cut: \(omitted) more lines left out to stay within SNS's 256 KB limit; run `batchwatch check` for all of it."
+        digest.phrase(.snsCutNotice, ["count": "\(omitted)"])
     }
 
     // MARK: AWS Chatbot
@@ -100,7 +106,7 @@ struct SNSDigest {
     }
 
     private func chatbotNotification(description: String) -> ChatbotNotification {
-        let title = "batchwatch: \(digest.headline)"
+        let title = digest.title
         return ChatbotNotification(
             content: .init(title: title, description: description, nextSteps: nextSteps, keywords: keywords),
             metadata: .init(threadId: "batchwatch-\(report.window.firstLocalDay)", summary: title))
@@ -109,20 +115,14 @@ struct SNSDigest {
     /// What to do about what was found, one step per kind of trouble.
     var nextSteps: [String] {
         let kinds = Set(report.findings.map(\.kind))
-        var steps: [String] = []
-        if !kinds.isDisjoint(with: [.failed, .timedOut, .aborted]) {
-            steps.append("Open the failed executions from the links above, then redrive or re-run them")
-        }
-        if kinds.contains(.missing) || kinds.contains(.late) {
-            steps.append("Check the schedules and rules that should have started the missing or late jobs")
-        }
-        if kinds.contains(.runningLong) { steps.append("Look at the long-running executions before they overlap the next run") }
-        if kinds.contains(.deadlineMissed) { steps.append("Tell the people waiting for the data that it was not ready by its deadline") }
-        if kinds.contains(.alarm) { steps.append("Look at the alarms that went into ALARM") }
-        if kinds.contains(.checkError) {
-            steps.append("Some things could not be checked: fix the access or throttling named in the check errors")
-        }
-        return steps
+        var steps: [DigestKey] = []
+        if !kinds.isDisjoint(with: [.failed, .timedOut, .aborted]) { steps.append(.stepRedrive) }
+        if kinds.contains(.missing) || kinds.contains(.late) { steps.append(.stepSchedules) }
+        if kinds.contains(.runningLong) { steps.append(.stepRunningLong) }
+        if kinds.contains(.deadlineMissed) { steps.append(.stepDeadline) }
+        if kinds.contains(.alarm) { steps.append(.stepAlarms) }
+        if kinds.contains(.checkError) { steps.append(.stepCheckErrors) }
+        return steps.map { digest.phrase($0) }
     }
 
     /// `batchwatch`, the check's status and the kinds found.

@@ -7,7 +7,8 @@ import Foundation
 /// A day with problems: a header, one section per problem (job, kind, local time, particulars,
 /// console link), the notes and a context line with the window, timezone and counts. When the
 /// problems do not all fit, the most serious are shown first and the rest counted. A clean day
-/// is one green line.
+/// is one green line. Every word is in the report's language (`DigestStrings`); the limits are
+/// Slack's character counts, which multi-byte text does not change.
 struct SlackDigest {
     static let maxBlocks = 50
     static let maxHeader = 150
@@ -36,14 +37,16 @@ struct SlackDigest {
     /// "batchwatch: 3 problems on 2026-11-20", at most 150 characters.
     var header: String {
         let count = report.findings.count
-        let problems = count == 1 ? "1 problem" : "\(count) problems"
-        let when = report.window.isOneLocalDay ? "on \(report.window.firstLocalDay)" : "in \(digest.windowLabel)"
-        let incomplete = report.status == .incomplete ? " (check incomplete)" : ""
-        return TextCut.cut("batchwatch: \(problems) \(when)\(incomplete)", to: Self.maxHeader)
+        let problems = count == 1 ? digest.phrase(.slackOneProblem) : digest.phrase(.slackProblems, ["count": "\(count)"])
+        let when =
+            report.window.isOneLocalDay
+            ? digest.phrase(.slackOnDay, ["day": report.window.firstLocalDay]) : digest.phrase(.slackInWindow, ["window": digest.windowLabel])
+        let incomplete = report.status == .incomplete ? digest.phrase(.slackIncomplete) : ""
+        return TextCut.cut(digest.phrase(.slackHeader, ["problems": problems, "when": when, "incomplete": incomplete]), to: Self.maxHeader)
     }
 
     private func allClear() -> SlackMessage {
-        let line = "✅ batchwatch: \(digest.headline) · checked \(digest.checkedSummary)"
+        let line = digest.phrase(.slackAllClear, ["headline": digest.headline, "summary": digest.checkedSummary])
         var blocks = [SlackBlock.section(TextLimits.slackEscaped(line, limit: Self.maxSectionText))]
         if let recovered = recoveredText() { blocks.append(.section(recovered)) }
         if let notes = notesText() { blocks.append(.context(notes)) }
@@ -72,39 +75,35 @@ struct SlackDigest {
         var blocks = [SlackBlock.header(header)]
         blocks += shown.map { .section(section(for: $0)) }
         if omitted > 0 {
-            let more = "…and \(omitted) more (\(lines.count) problems in all: \(countsByKind)). "
-                + "Run `batchwatch check` for the full list."
+            let more = digest.phrase(.slackMore, ["omitted": "\(omitted)", "total": "\(lines.count)", "counts": digest.countsByKind])
             blocks.append(.context(TextLimits.slackEscaped(more, limit: Self.maxSectionText)))
         }
         if let recovered { blocks.append(.section(recovered)) }
         if let notes { blocks.append(.context(notes)) }
         blocks.append(.context(TextLimits.slackEscaped(contextLine, limit: Self.maxSectionText)))
-        return SlackMessage(text: fallback(firstLine: "batchwatch: \(digest.headline)"), blocks: blocks)
+        return SlackMessage(text: fallback(firstLine: digest.title), blocks: blocks)
     }
 
     /// `*nightly-etl* · failed · 02:14`, the particulars, and the console link, within a
     /// section's limit: the text is cut once, before the link, so the link always survives.
     private func section(for line: DigestLine) -> String {
-        var text = "*\(TextLimits.slackEscaped(line.job))* · \(line.kind.label) · \(line.when)"
+        var text = "*\(TextLimits.slackEscaped(line.job))* · \(line.label) · \(line.when)"
         if !line.detail.isEmpty {
             text += "\n" + TextLimits.slackEscaped(line.detail)
         }
         var link = ""
         if let url = line.url, url.count <= 600 {
             let target = TextLimits.slackEscaped(url).replacingOccurrences(of: "|", with: "%7C")
-            link = "\n<\(target)|Open execution>"
+            link = "\n<\(target)|\(digest.phrase(.slackOpenExecution))>"
         }
         return TextCut.cut(text, to: Self.maxSectionText - link.count) + link
     }
 
-    /// "1 failed, 2 missing".
-    private var countsByKind: String {
-        report.countsByKind.map { "\($0.count) \($0.kind.label)" }.joined(separator: ", ")
-    }
-
     /// Window, timezone and counts.
     private var contextLine: String {
-        "Window \(digest.windowLabel) · \(report.findings.count) problems: \(countsByKind) · checked \(digest.checkedSummary)"
+        digest.phrase(
+            .slackContext,
+            ["window": digest.windowLabel, "total": "\(report.findings.count)", "counts": digest.countsByKind, "summary": digest.checkedSummary])
     }
 
     /// The recoveries, one line each, in one section.
@@ -115,7 +114,7 @@ struct SlackDigest {
 
     private func notesText() -> String? {
         guard !report.notes.isEmpty else { return nil }
-        let text = report.notes.map { "note: \($0)" }.joined(separator: "\n")
+        let text = digest.notes.map { digest.phrase(.textNote, ["note": $0]) }.joined(separator: "\n")
         return TextLimits.slackEscaped(text, limit: Self.maxSectionText)
     }
 
@@ -127,7 +126,7 @@ struct SlackDigest {
         var used = 0
         for (index, line) in lines.enumerated() {
             if used + line.count + 1 > Self.maxFallback - 100 {
-                kept.append("…and \(lines.count - index) more lines")
+                kept.append(digest.phrase(.fallbackMoreLines, ["count": "\(lines.count - index)"]))
                 break
             }
             kept.append(line)

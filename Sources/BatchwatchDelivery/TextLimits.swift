@@ -54,4 +54,19 @@ enum TextLimits {
         }
         return line.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
     }
+
+    /// One line of printable text in any script, for SNS's Subject in a language other than
+    /// English: line breaks, other control characters and invisible format characters (bidi
+    /// controls, zero-width spaces) become spaces, and runs of spaces one.
+    static func printableLine(_ text: String) -> String {
+        var line = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned, .privateUse:
+                line += " "
+            default: line.unicodeScalars.append(scalar)
+            }
+        }
+        return line.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+    }
 }

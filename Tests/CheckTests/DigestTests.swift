@@ -27,16 +27,16 @@ struct DigestTests {
         CheckReport(
             window: day,
             findings: [
-                Finding(kind: .alarm, job: "etl-errors", at: at("2026-11-20T03:05:00+09:00"), cause: "Threshold Crossed", detail: "back to OK at 03:20"),
+                Finding(kind: .alarm, job: "etl-errors", at: at("2026-11-20T03:05:00+09:00"), cause: "Threshold Crossed", detail: .alarmBackToOK(at: "03:20")),
                 Finding(
                     kind: .failed, job: "nightly-etl", at: at("2026-11-20T02:14:09+09:00"), executionArn: "arn:x",
                     error: "States.TaskFailed", cause: String(repeating: "x", count: 400), state: "LoadToRedshift",
                     url: "https://console.aws.amazon.com/states/home?region=ap-northeast-1#/v2/executions/details/arn:x"
                 ),
-                Finding(kind: .missing, job: "billing", at: at("2026-11-21T01:15:00+09:00"), expectedAt: at("2026-11-20T23:00:00+09:00"), detail: "never started"),
+                Finding(kind: .missing, job: "billing", at: at("2026-11-21T01:15:00+09:00"), expectedAt: at("2026-11-20T23:00:00+09:00"), detail: .neverStarted),
             ],
             checked: CheckedCounts(jobs: 12, stateMachines: 40, executions: 311, alarms: 7),
-            notes: ["reports: run r1 failed and was redriven to success (1 redrive)"]
+            notes: [.redriven(job: "reports", run: "r1", redrives: 1)]
         )
     }
 

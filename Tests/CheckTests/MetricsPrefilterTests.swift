@@ -121,7 +121,7 @@ import Testing
         }
         let decision = await MetricsPrefilter(client: makeCheckClient(transport)).decide([Self.unscheduled], window: Self.window, now: Self.now)
         #expect(decision.needsListing == [Self.arn])
-        #expect(decision.fallbackNote?.contains("GetMetricDataResult") == true)
+        #expect(decision.fallbackNote?.description.contains("GetMetricDataResult") == true)
     }
 }
 

@@ -115,7 +115,7 @@ struct RunClassifierTests {
         )
         #expect(outcome.findings.isEmpty)
         #expect(outcome.notes.count == 1)
-        #expect(outcome.notes.first?.contains("redriven") == true)
+        #expect(outcome.notes.first?.description.contains("redriven") == true)
     }
 
     @Test func unscheduledMachineReportsOnlyFailuresStartedInTheWindow() {
@@ -214,7 +214,7 @@ struct RunClassifierTests {
             findings: [
                 Finding(
                     kind: .missing, job: "nightly-etl", at: at("2026-11-20T04:30:00+09:00"), expectedAt: at("2026-11-20T02:00:00+09:00"),
-                    detail: "never started"
+                    detail: .neverStarted
                 )
             ],
             checked: CheckedCounts(jobs: 1, stateMachines: 1, executions: 0, alarms: 0),

@@ -12,6 +12,7 @@ import Testing
         concurrency: 12
         metrics: off
         state_dir: /var/lib/batchwatch
+        language: ja
         jobs:
           - name: nightly-etl
             state_machine: nightly-etl
@@ -48,6 +49,7 @@ import Testing
         #expect(config.includeUnscheduled == false)
         #expect(config.concurrency == 12)
         #expect(config.metrics == .off)
+        #expect(config.language == .ja)
         #expect(config.stateDirectoryOverride == "/var/lib/batchwatch")
         #expect(config.jobs.count == 2)
 
@@ -97,6 +99,7 @@ import Testing
         #expect(config.includeUnscheduled == true)
         #expect(config.concurrency == 8)
         #expect(config.metrics == .auto)
+        #expect(config.language == .en)
         #expect(config.stateDirectoryOverride == nil)
         #expect(config.jobs == [
             .init(name: "nightly-etl", stateMachine: .name("nightly-etl"),

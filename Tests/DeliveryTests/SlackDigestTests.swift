@@ -108,10 +108,10 @@ struct SlackDigestTests {
 
     @Test func notesGoInAContextBlock() {
         var report = Fixture.report()
-        report.notes = ["metrics: GetMetricData was denied; executions were listed instead"]
+        report.notes = [.metricsFallback(error: "GetMetricData was denied")]
         let message = SlackDigest(report: report).message()
-        #expect(message.blocks.contains { $0.type == "context" && $0.visibleText == "note: metrics: GetMetricData was denied; executions were listed instead" })
-        #expect(message.text.contains("note: metrics: GetMetricData was denied"))
+        #expect(message.blocks.contains { $0.type == "context" && $0.visibleText == "note: AWS/States metrics could not be read, so every state machine was listed instead (GetMetricData was denied)" })
+        #expect(message.text.contains("note: AWS/States metrics could not be read"))
     }
 
     @Test func textIsCutOnceAtTheLimitOfWhereItGoesKeepingTheLinkAndEscapes() {

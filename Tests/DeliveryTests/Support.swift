@@ -34,7 +34,7 @@ enum Fixture {
             window: window,
             findings: [
                 failed("nightly-etl", at: window.from.addingTimeInterval(8049)),
-                Finding(kind: .missing, job: "billing", at: window.from.addingTimeInterval(3600 * 25), expectedAt: window.from.addingTimeInterval(3600 * 23), detail: "never started"),
+                Finding(kind: .missing, job: "billing", at: window.from.addingTimeInterval(3600 * 25), expectedAt: window.from.addingTimeInterval(3600 * 23), detail: .neverStarted),
                 Finding(kind: .alarm, job: "etl-errors", at: window.from.addingTimeInterval(3600 * 3), cause: "Threshold Crossed"),
             ],
             checked: CheckedCounts(jobs: 12, stateMachines: 40, executions: 311, alarms: 7))

@@ -29,6 +29,17 @@ extension IntegrationTests {
             #expect(range.stderr.contains("--from '\(text)'"))
         }
 
+        @Test("language: fr is exit 2 naming file, line and key path, for validate and check")
+        func unknownLanguageExitsTwo() async throws {
+            let path = try writeConfig(tokyoConfig("language: fr\n" + CheckCommand.nightlyJob))
+            for arguments in [["validate", "--config", path], ["check", "--config", path, "--dry-run", "--now", Fixed.nowText]] {
+                let run = try await runBatchwatch(arguments, environment: Self.environment)
+                #expect(run.status == 2, "stderr: \(run.stderr)")
+                #expect(run.stderr.contains("\(path):4: language: expected en or ja, found 'fr'"), "stderr: \(run.stderr)")
+                #expect(run.stdout.isEmpty)
+            }
+        }
+
         @Test("a window of 10,000 years is refused at once, naming the 31-day bound")
         func hugeWindowExitsTwo() async throws {
             let started = ContinuousClock.now

@@ -59,6 +59,36 @@ extension IntegrationTests {
             #expect((finding["url"] as? String)?.hasPrefix("https://console.aws.amazon.com/states/home?region=ap-northeast-1#/v2/executions/details/arn:aws:states:ap-northeast-1:") == true)
         }
 
+        @Test("language: ja through the binary: Japanese text, Markdown and SNS Subject; the JSON document byte for byte the English one")
+        func japaneseDigestsSameJSON() async throws {
+            let (bed, environment) = try await freshTestBed()
+            try await bed.seed(NightScenario.scenario)
+            func run(_ language: String, _ format: String) async throws -> BinaryRun {
+                let path = try writeConfig(tokyoConfig("language: \(language)\n" + NightScenario.jobs))
+                return try await runBatchwatch(
+                    ["check", "--config", path, "--date", Fixed.date, "--now", Fixed.nowText, "--format", format, "--dry-run"],
+                    environment: environment)
+            }
+            let japaneseJSON = try await run("ja", "json"), englishJSON = try await run("en", "json")
+            #expect(japaneseJSON.status == 1 && englishJSON.status == 1, "stderr: \(japaneseJSON.stderr)")
+            #expect(japaneseJSON.stdout == englishJSON.stdout)
+
+            let text = try await run("ja", "text")
+            #expect(text.status == 1, "stderr: \(text.stderr)")
+            let lines = text.stdoutText.split(separator: "\n").map(String.init)
+            #expect(lines.first == "失敗 1件、タイムアウト 1件、中断 1件、未実行 1件、開始遅延 1件、長時間実行 1件、アラーム 1件 — 2026-11-20 Asia/Tokyo")
+            #expect(lines.contains(
+                "  失敗          nightly-etl       02:14  ステート LoadToRedshift · States.TaskFailed · psycopg2.OperationalError: connection refused · 最終成功 2026-11-19 02:40"))
+            #expect(lines.contains("  長時間実行    warehouse         04:00  6時間を過ぎても実行中"))
+            #expect(lines.contains { $0.hasPrefix("  開始遅延      sync              06:40  40分遅れて開始（猶予 10分）") })
+            #expect(lines.last?.hasPrefix("  確認対象: ジョブ 6件") == true)
+
+            let markdown = try await run("ja", "markdown")
+            #expect(markdown.stdoutText.contains("- **nightly-etl** 失敗（02:14）: ステート LoadToRedshift"), "\(markdown.stdoutText)")
+            let sns = try await run("ja", "sns")
+            #expect(sns.stdoutText.hasPrefix("Subject: batchwatch: 失敗 1件、タイムアウト 1件"), "\(sns.stdoutText)")
+        }
+
         @Test("exit 2 on a bad configuration, with nothing checked and nothing on stdout")
         func badConfigurationExitsTwo() async throws {
             let (bed, environment) = try await freshTestBed()

@@ -248,7 +248,7 @@ extension IntegrationTests {
 
             #expect(report.findings.isEmpty)
             #expect(report.status == .ok)
-            #expect(report.notes.contains { $0.contains("hourly-sync") && $0.contains("redriven") })
+            #expect(report.notes.map(\.description).contains { $0.contains("hourly-sync") && $0.contains("redriven") })
         }
 
         @Test("an Express machine a job names is a check_error; an unscheduled one is counted as skipped")
@@ -272,7 +272,7 @@ extension IntegrationTests {
             #expect(report.findings.map { "\($0.kind.rawValue) \($0.job)" } == ["check_error clicks"])
             #expect(report.findings.first?.cause?.contains("clickstream") == true)
             #expect(report.checked.skipped == 1)
-            #expect(report.notes.contains { $0.contains("events-fanout") && $0.contains("Express") })
+            #expect(report.notes.map(\.description).contains { $0.contains("events-fanout") && $0.contains("Express") })
             #expect(report.status == .incomplete)
             #expect(try await bed.calls()["states:ListExecutions"] == 0)
         }

@@ -126,7 +126,7 @@ extension IntegrationTests {
                 report.findings.map { "\($0.kind.rawValue) \($0.job)" }
                     == ["alarm batch-etl-errors", "timed_out export", "running_long warehouse", "aborted cleanup", "late sync"])
             #expect(report.checked.ignored == 2)
-            #expect(report.notes.filter { $0.contains("expired") } == ["ignore rule for export (old outage) expired on 2026-11-20"])
+            #expect(report.notes.map(\.description).filter { $0.contains("expired") } == ["ignore rule for export (old outage) expired on 2026-11-20"])
 
             let text = Digest(report: report).text()
             #expect(text.contains("2 hidden by ignore rules"), "\(text)")
@@ -141,7 +141,7 @@ extension IntegrationTests {
             // Before its until, the export rule hides the timed-out run too.
             let before = try await runCheck(yaml: yaml, environment: environment, now: jst("2026-11-20T23:00:00"))
             #expect(before.findings(.timedOut).isEmpty)
-            #expect(!before.notes.contains { $0.contains("expired") })
+            #expect(!before.notes.map(\.description).contains { $0.contains("expired") })
         }
 
         @Test("notify.metrics: the run's figures read back from CloudWatch; a denied PutMetricData changes nothing else")

@@ -87,12 +87,12 @@ extension IntegrationTests {
             #expect(dual.at == jst("2026-11-20T14:15:00"))
             #expect(report.status == .problems)
 
-            let disabled = report.notes.filter { $0.contains("DISABLED") }
+            let disabled = report.notes.map(\.description).filter { $0.contains("DISABLED") }
             #expect(disabled.count == 1, "\(report.notes)")
             #expect(disabled.first?.hasPrefix("weekly-report: ") == true)
             #expect(disabled.first?.contains("weekly-paused") == true)
             let digest = Digest(report: report).text()
-            #expect(digest.contains("weekly-report: its schedule (schedule default/weekly-paused) is DISABLED since "))
+            #expect(digest.contains("weekly-report: its schedule default/weekly-paused is DISABLED since "))
             #expect(report.checked.stateMachines == 4)
         }
 

@@ -13,7 +13,7 @@ struct CheckTarget: Sendable, Equatable {
 /// What one step of the check adds to the report besides its value: findings and notes.
 struct StepReport: Sendable, Equatable {
     var findings: [Finding] = []
-    var notes: [String] = []
+    var notes: [DigestText] = []
 
     static func += (left: inout StepReport, right: StepReport) {
         left.findings += right.findings

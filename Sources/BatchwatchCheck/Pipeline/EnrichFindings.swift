@@ -27,10 +27,10 @@ struct EnrichFindings: Sendable {
             finding.message = details.cause.flatMap(Finding.message(fromCause:))
             finding.at = details.stoppedAt ?? finding.at
             if details.isMapRunFailure {
-                finding.detail = "Map Run failed"
+                finding.details = [.mapRunFailed(failedItems: nil)]
                 if let mapRunArn = details.mapRunArn {
                     let failedItems = try await stepFunctions.failedItemCount(ofMapRun: mapRunArn)
-                    finding.detail = "Map Run failed: \(failedItems) item\(failedItems == 1 ? "" : "s") failed"
+                    finding.details = [.mapRunFailed(failedItems: failedItems)]
                 }
             }
             return [finding]

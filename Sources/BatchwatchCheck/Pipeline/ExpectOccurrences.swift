@@ -67,17 +67,17 @@ struct ExpectOccurrences: Sendable {
     ) -> [JobExpectation] {
         let local = LocalTime(zone: window.timeZone)
         if discovered.isEmpty {
-            report.notes.append("\(job.name): schedule: auto, but no EventBridge rule or Scheduler schedule starts \(machine.name)")
+            report.notes.append(.autoWithoutSchedule(job: job.name, machine: machine.name))
         }
         return discovered.compactMap { schedule in
             guard schedule.isEnabled else {
-                let since = schedule.lastModified.map { " since \(local.dayAndMinute($0))" } ?? ""
-                report.notes.append("\(job.name): its schedule (\(schedule.source)) is \(schedule.state)\(since)")
+                report.notes.append(
+                    .scheduleNotEnabled(
+                        job: job.name, source: schedule.source, state: "\(schedule.state)", since: schedule.lastModified.map(local.dayAndMinute)))
                 return nil
             }
             guard schedule.schedule != nil else {
-                report.notes.append(
-                    "\(job.name): \(schedule.source) is not checked: \(schedule.unusableReason ?? "its expression cannot be read")")
+                report.notes.append(.scheduleNotChecked(job: job.name, source: schedule.source, reason: schedule.unusableReason))
                 return nil
             }
             let next = schedule.occurrences(from: window.to, to: window.to.addingTimeInterval(2 * 86_400)).first

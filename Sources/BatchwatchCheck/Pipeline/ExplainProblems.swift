@@ -13,7 +13,7 @@ struct ExplainProblems: Sendable {
     func run(
         _ findings: [Finding], jobs: [(job: BatchwatchConfiguration.Job, machine: StateMachineSummary)],
         schedules known: [String: [DiscoveredSchedule]]?, now: Date
-    ) async -> (findings: [Finding], notes: [String]) {
+    ) async -> (findings: [Finding], notes: [DigestText]) {
         // A 5-field cron is a host's crontab line: AWS's schedules say nothing about it.
         let written = Dictionary(
             jobs.filter { if case .expression(let schedule) = $0.job.schedule { schedule.kind != .unixCron } else { false } }
@@ -22,15 +22,13 @@ struct ExplainProblems: Sendable {
         let explained = findings.filter { [.missing, .late].contains($0.kind) && $0.expectedAt != nil && written[$0.job] != nil }
         guard !explained.isEmpty else { return (findings, []) }
         var schedules = known
-        var notes: [String] = []
+        var notes: [DigestText] = []
         if schedules == nil {
             let machines = explained.compactMap { written[$0.job] }
             let output = await readSchedules.run(jobs: machines, now: now)
             schedules = output.schedules
             if schedules == nil {
-                notes.append(
-                    "the schedules in AWS could not be read to explain \(explained.count) missing or late start(s) "
-                        + "(\(output.error.map { "\($0)" } ?? "unknown error"))")
+                notes.append(.schedulesUnreadable(count: explained.count, error: output.error.map { "\($0)" } ?? "unknown error"))
             }
         }
         guard let schedules else { return (findings, notes) }
@@ -41,7 +39,7 @@ struct ExplainProblems: Sendable {
                     timeZone: configuration.timeZone(for: job))
             else { return finding }
             var finding = finding
-            finding.detail = [finding.kind == .missing ? nil : finding.detail, reason].compactMap { $0 }.joined(separator: " · ")
+            finding.details = (finding.kind == .missing ? [] : finding.details) + [.schedule(reason)]
             return finding
         }
         return (annotated, notes)

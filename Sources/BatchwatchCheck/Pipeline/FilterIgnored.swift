@@ -13,7 +13,7 @@ struct FilterIgnored: Sendable {
     var accounts: [String: String] = [:]
 
     /// The findings kept, how many were dropped, and a note for each expired rule.
-    func run(_ findings: [Finding]) -> (kept: [Finding], ignored: Int, notes: [String]) {
+    func run(_ findings: [Finding]) -> (kept: [Finding], ignored: Int, notes: [DigestText]) {
         let active = rules.filter { !$0.isExpired(at: now) }
         let kept = findings.filter { finding in
             finding.kind == .checkError || !active.contains { rule in
@@ -24,7 +24,9 @@ struct FilterIgnored: Sendable {
                 }
             }
         }
-        let notes = rules.filter { $0.isExpired(at: now) }.compactMap(\.expiryNote)
+        let notes = rules.filter { $0.isExpired(at: now) }.compactMap { rule in
+            rule.until.map { DigestText.ignoreRuleExpired(subject: rule.subject, reason: rule.reason, until: $0.text, isDay: $0.isDay) }
+        }
         return (kept, findings.count - kept.count, notes)
     }
 

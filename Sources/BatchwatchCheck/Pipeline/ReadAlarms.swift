@@ -27,13 +27,13 @@ struct ReadAlarms: Sendable {
             let fired = transitions.enumerated().compactMap { index, transition -> Finding? in
                 guard transition.newState == .alarm else { return nil }
                 let next = transitions[(index + 1)...].first { $0.alarmName == transition.alarmName && $0.newState != .alarm }
-                let detail = next.map {
-                    $0.newState == .ok
-                        ? "back to OK at \(local.minute($0.timestamp))" : "\($0.newState.rawValue) at \(local.minute($0.timestamp))"
+                let detail = next.map { next -> DigestText in
+                    next.newState == .ok
+                        ? .alarmBackToOK(at: local.minute(next.timestamp)) : .alarmState(next.newState.rawValue, at: local.minute(next.timestamp))
                 }
                 return Finding(
                     kind: .alarm, job: transition.alarmName, at: transition.timestamp, cause: transition.reason,
-                    detail: detail ?? "still in ALARM at the end of the window")
+                    detail: detail ?? .alarmStillInAlarm)
             }
             let absent = selection.names.filter { !selected.contains($0) }.map { name in
                 Finding(

@@ -134,7 +134,7 @@ struct ReadHistory: Sendable {
                 return result
             }
         } catch {
-            result.report.notes.append("\(target.name): its history could not be read, so streaks and recoveries are not shown (\(error))")
+            result.report.notes.append(.historyUnreadable(machine: target.name, error: "\(error)"))
             return result
         }
     }

@@ -66,9 +66,7 @@ struct ResolveTargets: Sendable {
                 if machine.isExpress { output.skipped.append(machine) } else { output.unscheduled.append(machine) }
             }
         }
-        output.report.notes += output.skipped.map {
-            "\($0.name): skipped, an Express state machine (ListExecutions does not serve Express executions)"
-        }
+        output.report.notes += output.skipped.map { .expressSkipped(machine: $0.name) }
         return output
     }
 }
