@@ -58,6 +58,10 @@ public struct Finding: Sendable, Equatable {
     public var url: String?
     /// A few words for the digests that the JSON document does not carry ("still running", "back to OK at 03:12").
     public var detail: String?
+    /// The 12-digit account it was found in.
+    public var account: String?
+    /// The Region it was found in.
+    public var region: String?
 
     public init(
         kind: FindingKind, job: String, at: Date, expectedAt: Date? = nil, executionArn: String? = nil,
@@ -124,6 +128,10 @@ public struct CheckedCounts: Sendable, Equatable {
     public var skipped = 0
     /// Findings dropped by `ignore:` rules.
     public var ignored = 0
+    /// Accounts checked (or tried).
+    public var accounts = 0
+    /// Regions checked (or tried).
+    public var regions = 0
 
     public init(jobs: Int = 0, stateMachines: Int = 0, executions: Int = 0, alarms: Int = 0, skipped: Int = 0, ignored: Int = 0) {
         self.jobs = jobs
@@ -157,6 +165,8 @@ public struct CheckReport: Sendable, Equatable {
     /// a metrics fallback, disabled schedules.
     public var notes: [String]
     public var delivery: [DeliveryOutcome]
+    /// What the digests call each account, by 12-digit id (`accounts[].name`, the Organization's names).
+    public var accountNames: [String: String] = [:]
 
     public init(window: CheckWindow, findings: [Finding], checked: CheckedCounts, notes: [String] = [], delivery: [DeliveryOutcome] = []) {
         self.window = window
@@ -170,6 +180,15 @@ public struct CheckReport: Sendable, Equatable {
     public var status: CheckStatus {
         if findings.contains(where: { $0.kind == .checkError }) { return .incomplete }
         return findings.isEmpty ? .ok : .problems
+    }
+
+    /// Whether the digests group findings by account and Region: more than one was checked.
+    public var isGrouped: Bool { checked.accounts > 1 || checked.regions > 1 }
+
+    /// How the digests name an account: `prod (111111111111)`, or the id alone.
+    public func accountLabel(_ id: String) -> String {
+        guard let name = accountNames[id], name != id else { return id }
+        return "\(name) (\(id))"
     }
 
     /// How many findings there are of each kind, in the order of `FindingKind.allCases`.
