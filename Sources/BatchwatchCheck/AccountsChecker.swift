@@ -168,7 +168,8 @@ public struct AccountsChecker: Sendable {
             logger: logger)
         if let id = target.id { checker.account = (id, target.name) }
         let report = await checker.run(window: window, now: now)
-        var findings = Self.collapsedIfUnreadable(report.findings, target: target, region: region, at: now)
+        let several = configuration.checksOtherAccounts || regions.count > 1
+        var findings = several ? Self.collapsedIfUnreadable(report.findings, target: target, region: region, at: now) : report.findings
         for index in findings.indices {
             findings[index].region = region
             findings[index].account = target.id ?? findings[index].executionArn.flatMap(FilterIgnored.account(inArn:))
@@ -187,7 +188,7 @@ public struct AccountsChecker: Sendable {
     ]
 
     /// A slice whose state machine listing was denied, or whose credentials the Region does not
-    /// know, or whose every check_error is a denial: its check_errors become one naming the account.
+    /// know: its check_errors become one naming the account (a single denied API stays per job).
     static func collapsedIfUnreadable(_ findings: [Finding], target: Target, region: String, at now: Date) -> [Finding] {
         let errors = findings.filter { $0.kind == .checkError }
         func isDenial(_ finding: Finding) -> Bool {
@@ -196,8 +197,7 @@ public struct AccountsChecker: Sendable {
         }
         let listingDenied = errors.contains { $0.job == "state machines" && isDenial($0) }
         let unknownCredentials = errors.contains { ["UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "OptInRequired"].contains($0.error ?? "") }
-        let allDenied = errors.count >= 2 && errors.allSatisfy(isDenial)
-        guard listingDenied || unknownCredentials || allDenied, let first = errors.first(where: isDenial) else { return findings }
+        guard listingDenied || unknownCredentials, let first = errors.first(where: isDenial) else { return findings }
         var finding = Finding(
             kind: .checkError, job: target.name, at: now, error: first.error,
             cause: "\(target.name) could not be read in \(region): \(first.cause ?? "denied")")

@@ -11,6 +11,8 @@ public struct DigestLine: Sendable, Equatable {
     /// Failing state, error, a short cause, or the finding's own detail.
     public var detail: String
     public var url: String?
+    /// `prod (111111111111) · us-east-1` when the report covers more than one account or Region.
+    public var group: String?
 }
 
 /// The human digest of a report: a headline, one line per problem, and notes.
@@ -61,8 +63,13 @@ public struct Digest: Sendable {
         return report.findings.map { finding in
             let day = local.day(finding.at)
             let when = day == firstDay ? local.minute(finding.at) : "\(day.dropFirst(5)) \(local.minute(finding.at))"
-            return DigestLine(kind: finding.kind, job: finding.job, when: when, detail: Self.detail(of: finding), url: finding.url)
+            var line = DigestLine(kind: finding.kind, job: finding.job, when: when, detail: Self.detail(of: finding), url: finding.url)
+            if report.isGrouped {
+                line.group = [finding.account.map(report.accountLabel), finding.region].compactMap { $0 }.joined(separator: " · ")
+            }
+            return line
         }
+        .enumerated().sorted { ($0.element.group ?? "", $0.offset) < ($1.element.group ?? "", $1.offset) }.map(\.element)
     }
 
     /// The plain-text digest (`--format text`, cron mail, SNS).
@@ -72,7 +79,12 @@ public struct Digest: Sendable {
         let kindWidth = lines.map(\.kind.label.count).max() ?? 0
         let jobWidth = lines.map(\.job.count).max() ?? 0
         let whenWidth = lines.map(\.when.count).max() ?? 0
+        var group: String?
         for line in lines {
+            if let lineGroup = line.group, lineGroup != group {
+                output.append("  \(lineGroup)")
+                group = lineGroup
+            }
             let columns = [pad(line.kind.label, kindWidth), pad(line.job, jobWidth), pad(line.when, whenWidth), line.detail]
             output.append("  " + columns.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
         }
@@ -87,7 +99,12 @@ public struct Digest: Sendable {
     public func markdown() -> String {
         var output = ["**\(headline)**"]
         if !lines.isEmpty { output.append("") }
+        var group: String?
         for line in lines {
+            if let lineGroup = line.group, lineGroup != group {
+                output.append("- **\(lineGroup)**")
+                group = lineGroup
+            }
             let link = line.url.map { " ([execution](\($0)))" } ?? ""
             let detail = line.detail.isEmpty ? "" : ": \(line.detail)"
             output.append("- **\(line.job)** \(line.kind.label) at \(line.when)\(detail)\(link)")

@@ -133,7 +133,12 @@ public struct CheckedCounts: Sendable, Equatable {
     /// Regions checked (or tried).
     public var regions = 0
 
-    public init(jobs: Int = 0, stateMachines: Int = 0, executions: Int = 0, alarms: Int = 0, skipped: Int = 0, ignored: Int = 0) {
+    public init(
+        jobs: Int = 0, stateMachines: Int = 0, executions: Int = 0, alarms: Int = 0, skipped: Int = 0, ignored: Int = 0,
+        accounts: Int = 0, regions: Int = 0
+    ) {
+        self.accounts = accounts
+        self.regions = regions
         self.jobs = jobs
         self.stateMachines = stateMachines
         self.executions = executions
