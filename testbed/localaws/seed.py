@@ -373,7 +373,6 @@ def seed(scenario: dict, endpoint: str) -> dict[str, Any]:
     for i, spec in enumerate(scenario.get("stateMachines", [])):
         arn, seeded = _seed_machine(spec, f"stateMachines[{i}]")
         key = spec["name"] if spec.get("account", ACCOUNT) == ACCOUNT else f"{spec['account']}/{spec['name']}"
-        key = key if spec.get("region", REGION) == REGION else f"{key}@{spec['region']}"
         machines[key] = arn
         executions.extend(seeded)
     alarms = {
