@@ -22,6 +22,8 @@ public struct AWSClient: Sendable {
     let random: @Sendable () -> Double
     let clockOffset: ClockOffset
     let pacer: ThrottlePacer
+    /// The account this client's calls go to, when it is one of several (pacing is kept per account).
+    public let account: String?
 
     /// Creates a client from its parts. `random` returns a uniform number in `0...1` for backoff jitter.
     public init(
@@ -46,11 +48,14 @@ public struct AWSClient: Sendable {
         self.random = random
         self.clockOffset = ClockOffset()
         self.pacer = ThrottlePacer()
+        self.account = nil
     }
 
     private init(
-        copying other: AWSClient, credentialProvider: (any CredentialProvider)?, region: String, deadline: Date?
+        copying other: AWSClient, credentialProvider: (any CredentialProvider)?, region: String, deadline: Date?,
+        account: String?
     ) {
+        self.account = account
         self.region = region
         self.credentialProvider = credentialProvider
         self.transport = other.transport
@@ -66,12 +71,18 @@ public struct AWSClient: Sendable {
 
     /// The same client signing with `provider` (`nil`: unsigned), optionally in another region.
     public func with(credentialProvider provider: (any CredentialProvider)?, region: String? = nil) -> AWSClient {
-        AWSClient(copying: self, credentialProvider: provider, region: region ?? self.region, deadline: deadline)
+        AWSClient(copying: self, credentialProvider: provider, region: region ?? self.region, deadline: deadline, account: account)
+    }
+
+    /// The same client calling `account` with `provider` in `region`: its throttles are paced
+    /// apart from every other account's.
+    public func with(account: String, credentialProvider provider: any CredentialProvider, region: String) -> AWSClient {
+        AWSClient(copying: self, credentialProvider: provider, region: region, deadline: deadline, account: account)
     }
 
     /// The same client with another deadline (no attempt starts and no backoff sleeps past it).
     public func with(deadline: Date?) -> AWSClient {
-        AWSClient(copying: self, credentialProvider: credentialProvider, region: region, deadline: deadline)
+        AWSClient(copying: self, credentialProvider: credentialProvider, region: region, deadline: deadline, account: account)
     }
 
     /// The seconds added to the local clock to get the servers' time (0 until a skew was seen).
@@ -85,9 +96,9 @@ public struct AWSClient: Sendable {
         await pacer.sendRate(pacingKey(service, operation))
     }
 
-    /// Quotas are per Region, service and operation, so pacing is too.
+    /// Quotas are per account, Region, service and operation, so pacing is too.
     func pacingKey(_ service: AWSService, _ operation: String) -> String {
-        "\(region)/\(service.signingName):\(operation)"
+        (account.map { "\($0)/" } ?? "") + "\(region)/\(service.signingName):\(operation)"
     }
 }
 

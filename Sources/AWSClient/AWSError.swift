@@ -79,7 +79,7 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    static let accessDeniedCodes: Set<String> = [
+    public static let accessDeniedCodes: Set<String> = [
         "AccessDenied", "AccessDeniedException", "AuthorizationError", "AuthorizationErrorException",
         "UnauthorizedOperation", "NotAuthorized", "Forbidden",
     ]

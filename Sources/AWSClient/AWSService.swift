@@ -51,4 +51,8 @@ public struct AWSService: Sendable, Equatable, CustomStringConvertible {
     /// Amazon EventBridge Scheduler (REST-JSON).
     public static let scheduler = AWSService(
         signingName: "scheduler", endpointPrefix: "scheduler", environmentSuffix: "SCHEDULER", wireProtocol: .restJSON)
+    /// AWS Organizations (JSON 1.1), a global service signed and served in us-east-1.
+    public static let organizations = AWSService(
+        signingName: "organizations", endpointPrefix: "organizations", environmentSuffix: "ORGANIZATIONS",
+        wireProtocol: .json(version: "1.1", targetPrefix: "AWSOrganizationsV20161128"))
 }

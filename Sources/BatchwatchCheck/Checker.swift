@@ -16,6 +16,8 @@ public struct Checker: Sendable {
     let configuration: BatchwatchConfiguration
     let client: AWSClient
     let logger: Logger
+    /// The account this check reads, when it is known: ignore rules may name it by id or name.
+    var account: (id: String, name: String)?
 
     public init(configuration: BatchwatchConfiguration, client: AWSClient, logger: Logger) {
         self.configuration = configuration
@@ -92,7 +94,8 @@ public struct Checker: Sendable {
         counts.alarms = alarmOutput.count
 
         let filtered = FilterIgnored(
-            rules: configuration.ignore, now: now, region: client.region, accounts: FilterIgnored.accounts(of: expected.targets)
+            rules: configuration.ignore, now: now, region: client.region, accounts: FilterIgnored.accounts(of: expected.targets),
+            account: account
         ).run(findings)
         counts.ignored = filtered.ignored
         return CheckReport(

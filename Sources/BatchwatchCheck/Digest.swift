@@ -16,6 +16,8 @@ public struct DigestLine: Sendable, Equatable {
     /// The finding's streak (0 when none): a shortened digest keeps the longest first among
     /// findings of the same severity.
     public var streak: Int = 0
+    /// `prod (111111111111) · us-east-1` when the report covers more than one account or Region.
+    public var group: String?
 }
 
 /// The human digest of a report: a headline, one line per problem, and notes, in the report's
@@ -92,10 +94,15 @@ public struct Digest: Sendable {
             let day = local.day(finding.at)
             let when = day == firstDay ? local.minute(finding.at) : "\(day.dropFirst(5)) \(local.minute(finding.at))"
             let detail = [detail(of: finding), acrossNights(finding, local: local)].filter { !$0.isEmpty }.joined(separator: " · ")
-            return DigestLine(
+            var line = DigestLine(
                 kind: finding.kind, label: finding.kind.label(in: language), job: finding.job, when: when, detail: detail,
                 url: finding.url, streak: finding.streak ?? 0)
+            if report.isGrouped {
+                line.group = [finding.account.map(report.accountLabel), finding.region].compactMap { $0 }.joined(separator: " · ")
+            }
+            return line
         }
+        .enumerated().sorted { ($0.element.group ?? "", $0.offset) < ($1.element.group ?? "", $1.offset) }.map(\.element)
     }
 
     /// "3rd night in a row, last success Mon 11-16 02:31" ("3rd run in a row" for a job that runs
@@ -147,7 +154,12 @@ public struct Digest: Sendable {
         let kindWidth = lines.map { Self.width(of: $0.label) }.max() ?? 0
         let jobWidth = lines.map { Self.width(of: $0.job) }.max() ?? 0
         let whenWidth = lines.map { Self.width(of: $0.when) }.max() ?? 0
+        var group: String?
         for line in lines {
+            if let lineGroup = line.group, lineGroup != group {
+                output.append("  \(lineGroup)")
+                group = lineGroup
+            }
             let columns = [pad(line.label, kindWidth), pad(line.job, jobWidth), pad(line.when, whenWidth), line.detail]
             output.append("  " + columns.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
         }
@@ -163,7 +175,12 @@ public struct Digest: Sendable {
     public func markdown() -> String {
         var output = ["**\(headline)**"]
         if !lines.isEmpty { output.append("") }
+        var group: String?
         for line in lines {
+            if let lineGroup = line.group, lineGroup != group {
+                output.append("- **\(lineGroup)**")
+                group = lineGroup
+            }
             let link = line.url.map { phrase(.markdownLink, ["url": $0]) } ?? ""
             let detail = line.detail.isEmpty ? "" : phrase(.markdownDetail, ["detail": line.detail])
             output.append("- " + phrase(.markdownLine, ["job": line.job, "kind": line.label, "when": line.when, "detail": detail, "link": link]))

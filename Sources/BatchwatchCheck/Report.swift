@@ -55,6 +55,10 @@ public struct Finding: Sendable, Equatable {
     public var streakUnit: StreakUnit?
     /// The stop of the latest successful run of the job (or machine) before this one.
     public var lastSuccess: Date?
+    /// The 12-digit account it was found in.
+    public var account: String?
+    /// The Region it was found in.
+    public var region: String?
 
     public init(
         kind: FindingKind, job: String, at: Date, expectedAt: Date? = nil, executionArn: String? = nil,
@@ -149,8 +153,17 @@ public struct CheckedCounts: Sendable, Equatable {
     public var skipped = 0
     /// Findings dropped by `ignore:` rules.
     public var ignored = 0
+    /// Accounts checked (or tried).
+    public var accounts = 0
+    /// Regions checked (or tried).
+    public var regions = 0
 
-    public init(jobs: Int = 0, stateMachines: Int = 0, executions: Int = 0, alarms: Int = 0, skipped: Int = 0, ignored: Int = 0) {
+    public init(
+        jobs: Int = 0, stateMachines: Int = 0, executions: Int = 0, alarms: Int = 0, skipped: Int = 0, ignored: Int = 0,
+        accounts: Int = 0, regions: Int = 0
+    ) {
+        self.accounts = accounts
+        self.regions = regions
         self.jobs = jobs
         self.stateMachines = stateMachines
         self.executions = executions
@@ -187,6 +200,8 @@ public struct CheckReport: Sendable, Equatable {
     /// The language the digests of this report are written in (`language`); the JSON document
     /// does not depend on it.
     public var language: DigestLanguage
+    /// What the digests call each account, by 12-digit id (`accounts[].name`, the Organization's names).
+    public var accountNames: [String: String] = [:]
 
     public init(
         window: CheckWindow, findings: [Finding], checked: CheckedCounts, notes: [DigestText] = [], delivery: [DeliveryOutcome] = [],
@@ -205,6 +220,15 @@ public struct CheckReport: Sendable, Equatable {
     public var status: CheckStatus {
         if findings.contains(where: { $0.kind == .checkError }) { return .incomplete }
         return findings.isEmpty ? .ok : .problems
+    }
+
+    /// Whether the digests group findings by account and Region: more than one was checked.
+    public var isGrouped: Bool { checked.accounts > 1 || checked.regions > 1 }
+
+    /// How the digests name an account: `prod (111111111111)`, or the id alone.
+    public func accountLabel(_ id: String) -> String {
+        guard let name = accountNames[id], name != id else { return id }
+        return "\(name) (\(id))"
     }
 
     /// How many findings there are of each kind, in the order of `FindingKind.allCases`.

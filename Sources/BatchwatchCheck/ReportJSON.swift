@@ -45,6 +45,8 @@ private struct JSONReport: Encodable {
     struct JSONFinding: Encodable {
         let kind: String
         let job: String
+        let account: String?
+        let region: String?
         let at: String
         let expectedAt: String?
         let executionArn: String?
@@ -57,7 +59,7 @@ private struct JSONReport: Encodable {
         let lastSuccess: String?
 
         enum CodingKeys: String, CodingKey {
-            case kind, job, at, error, cause, message, state, url, streak
+            case kind, job, account, region, at, error, cause, message, state, url, streak
             case expectedAt = "expected_at"
             case executionArn = "execution_arn"
             case lastSuccess = "last_success"
@@ -77,9 +79,11 @@ private struct JSONReport: Encodable {
         let alarms: Int
         let skipped: Int
         let ignored: Int
+        let accounts: Int
+        let regions: Int
 
         enum CodingKeys: String, CodingKey {
-            case jobs, executions, alarms, skipped, ignored
+            case jobs, executions, alarms, skipped, ignored, accounts, regions
             case stateMachines = "state_machines"
         }
     }
@@ -108,6 +112,8 @@ private struct JSONReport: Encodable {
             JSONFinding(
                 kind: finding.kind.rawValue,
                 job: finding.job,
+                account: finding.account,
+                region: finding.region,
                 at: formatter.string(from: finding.at),
                 expectedAt: finding.expectedAt.map(formatter.string(from:)),
                 executionArn: finding.executionArn,
@@ -124,7 +130,8 @@ private struct JSONReport: Encodable {
         let counts = report.checked
         checked = Checked(
             jobs: counts.jobs, stateMachines: counts.stateMachines, executions: counts.executions,
-            alarms: counts.alarms, skipped: counts.skipped, ignored: counts.ignored
+            alarms: counts.alarms, skipped: counts.skipped, ignored: counts.ignored,
+            accounts: max(counts.accounts, 1), regions: max(counts.regions, 1)
         )
         delivery = report.delivery.map { Delivery(target: $0.target, ok: $0.ok) }
     }

@@ -27,6 +27,14 @@ public struct BatchwatchConfiguration: Sendable, Equatable {
     public var ignore: [IgnoreRule]
     /// `notify`: where and when the digest goes.
     public var notify: NotifySettings
+    /// `regions`: the Regions checked; empty means `[region]` (README, "Several accounts and Regions").
+    public var regions: [String] = []
+    /// `accounts`: the accounts checked, each through a role; empty means the credentials' own.
+    public var accounts: [Account] = []
+    /// `role_name`: the role assumed in each account that gives no `role_arn`.
+    public var roleName: String?
+    /// `organization`: every ACTIVE account of the AWS Organization, less `exclude`.
+    public var organization: Organization?
 
     /// The default `concurrency`.
     public static let defaultConcurrency = 8
@@ -60,6 +68,52 @@ public struct BatchwatchConfiguration: Sendable, Equatable {
         self.alarms = alarms
         self.ignore = ignore
         self.notify = notify
+    }
+
+    /// Whether the check reaches into other accounts (`accounts` or `organization`) rather than
+    /// only the credentials' own.
+    public var checksOtherAccounts: Bool { !accounts.isEmpty || organization != nil }
+
+    /// One entry of `accounts`: an account checked through a role assumed with STS.
+    public struct Account: Sendable, Equatable {
+        /// `name`: what the digest calls it; default the id.
+        public var name: String
+        /// `id`: the 12-digit account id.
+        public var id: String
+        /// `role_arn`: the role assumed; `nil` means `arn:aws:iam::<id>:role/<role_name>`.
+        public var roleArn: String?
+        /// `external_id`: sent with AssumeRole; never shown.
+        public var externalId: Secret?
+
+        public init(name: String? = nil, id: String, roleArn: String? = nil, externalId: Secret? = nil) {
+            self.name = name ?? id
+            self.id = id
+            self.roleArn = roleArn
+            self.externalId = externalId
+        }
+
+        /// Whether `reference` (a job's `accounts` entry, an ignore rule's `account`) names this account.
+        public func isNamed(by reference: String) -> Bool {
+            reference == name || reference == id
+        }
+    }
+
+    /// `organization`: the Organization's ACTIVE accounts, each through `role_name`.
+    public struct Organization: Sendable, Equatable {
+        /// `organization.role_name`, else the top-level `role_name`.
+        public var roleName: String
+        /// `organization.exclude`: account ids (or names) left out.
+        public var exclude: [String]
+
+        public init(roleName: String, exclude: [String] = []) {
+            self.roleName = roleName
+            self.exclude = exclude
+        }
+    }
+
+    /// The role assumed in `account`: its own `role_arn`, else `role_name` in it.
+    public func roleArn(for account: Account) -> String {
+        account.roleArn ?? "arn:aws:iam::\(account.id):role/\(roleName ?? "batchwatch-reader")"
     }
 
     /// The timezone a job's schedule is read in: its own `timezone`, else the top-level one.
@@ -111,6 +165,10 @@ public struct BatchwatchConfiguration: Sendable, Equatable {
         /// `finish_by`: each occurrence must have succeeded by the first such time (job's timezone)
         /// at or after its expected start; `nil` means no deadline.
         public var finishBy: TimeOfDay?
+        /// `accounts`: names or ids of the accounts the job runs in; `nil` means every account checked.
+        public var accounts: [String]?
+        /// `regions`: the Regions the job runs in; `nil` means every Region checked.
+        public var regions: [String]?
 
         /// The default `start_within`, 15 minutes.
         public static let defaultStartWithin: TimeInterval = 15 * 60
@@ -180,6 +238,12 @@ public enum StateMachineReference: Sendable, Equatable {
     public var region: String? {
         guard case .arn(let arn) = self else { return nil }
         return arnField(arn, 3)
+    }
+
+    /// The account named in an ARN; `nil` for a plain name.
+    public var account: String? {
+        guard case .arn(let arn) = self else { return nil }
+        return arnField(arn, 4)
     }
 
     /// The name or ARN exactly as written.

@@ -93,7 +93,7 @@ private struct ConfigurationBuilder {
         let top = try reader.mapping(
             Located(node: root, path: ""),
             allowed: ["timezone", "region", "include_unscheduled", "concurrency", "metrics", "state_dir",
-                      "language", "jobs", "alarms", "ignore", "notify"],
+                      "language", "jobs", "alarms", "ignore", "notify", "regions", "accounts", "role_name", "organization"],
             expected: "a mapping of configuration keys")
         var configuration = BatchwatchConfiguration(file: reader.file)
         if let value = top["timezone"] { configuration.timeZone = try reader.timeZone(value) }
@@ -111,7 +111,127 @@ private struct ConfigurationBuilder {
         if let value = top["alarms"] { configuration.alarms = try alarms(value) }
         if let value = top["ignore"] { configuration.ignore = try ignoreRules(value, timeZone: configuration.timeZone) }
         if let value = top["notify"] { configuration.notify = try notify(value) }
+        if let value = top["regions"] { configuration.regions = try regions(value) }
+        if let value = top["role_name"] { configuration.roleName = try roleName(value) }
+        if let value = top["accounts"] {
+            if let organization = top["organization"] {
+                throw reader.error("give either accounts or organization, not both", at: organization)
+            }
+            configuration.accounts = try accounts(value, roleName: configuration.roleName)
+        }
+        if let value = top["organization"] {
+            configuration.organization = try organization(value, roleName: configuration.roleName)
+        }
+        try checkPlacement(of: configuration, jobs: top["jobs"])
         return configuration
+    }
+
+    // MARK: Accounts and Regions
+
+    private func regions(_ located: Located) throws(ConfigurationError) -> [String] {
+        var regions: [String] = []
+        for item in try reader.sequence(located) {
+            let region = try region(item)
+            guard !regions.contains(region) else { throw reader.error("'\(region)' is listed twice", at: item) }
+            regions.append(region)
+        }
+        guard !regions.isEmpty else { throw reader.error("must list at least one Region", at: located) }
+        return regions
+    }
+
+    private func roleName(_ located: Located) throws(ConfigurationError) -> String {
+        let name = try reader.string(located)
+        guard Self.matches(name, "^[A-Za-z0-9+=,.@_/-]{1,64}$") else {
+            throw reader.error("'\(name)' is not an IAM role name (1 to 64 of A-Z a-z 0-9 + = , . @ _ -)", at: located)
+        }
+        return name
+    }
+
+    private func accountId(_ located: Located) throws(ConfigurationError) -> String {
+        let id = try reader.rawText(located, expected: "a 12-digit account id in quotes")
+        guard Self.matches(id, "^[0-9]{12}$") else {
+            throw reader.error("expected a 12-digit account id (in quotes: \"012345678901\"), found '\(id)'", at: located)
+        }
+        return id
+    }
+
+    private func accounts(_ located: Located, roleName: String?) throws(ConfigurationError) -> [BatchwatchConfiguration.Account] {
+        var accounts: [BatchwatchConfiguration.Account] = []
+        for item in try reader.sequence(located) {
+            let fields = try reader.mapping(
+                item, allowed: ["name", "id", "role_arn", "external_id"],
+                expected: "an account (a mapping with name, id, role_arn, external_id)")
+            let id = try accountId(try reader.required("id", in: fields))
+            var account = BatchwatchConfiguration.Account(
+                name: try fields["name"].map { value throws(ConfigurationError) in try reader.string(value) }, id: id)
+            if let value = fields["role_arn"] {
+                let arn = try reader.string(value)
+                guard Self.matches(arn, "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$") else {
+                    throw reader.error("'\(arn)' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)", at: value)
+                }
+                account.roleArn = arn
+            } else if roleName == nil {
+                throw reader.error("account \(account.name) needs role_arn, or give a top-level role_name", at: item)
+            }
+            if let value = fields["external_id"] {
+                let externalId = try reader.string(value)
+                guard Self.matches(externalId, "^[A-Za-z0-9+=,.@:/-]{2,1224}$") else {
+                    throw reader.error("expected an external id (2 to 1224 of A-Z a-z 0-9 + = , . @ : / -)", at: value)
+                }
+                account.externalId = Secret(externalId)
+            }
+            if let other = accounts.first(where: { $0.id == account.id || $0.name == account.name }) {
+                throw reader.error("account \(account.name) (\(account.id)) is listed twice (first as \(other.name))", at: item)
+            }
+            accounts.append(account)
+        }
+        guard !accounts.isEmpty else { throw reader.error("must list at least one account", at: located) }
+        return accounts
+    }
+
+    private func organization(_ located: Located, roleName: String?) throws(ConfigurationError) -> BatchwatchConfiguration.Organization {
+        let fields = try reader.mapping(
+            located, allowed: ["role_name", "exclude"], expected: "a mapping with role_name and exclude")
+        let role: String
+        if let value = fields["role_name"] {
+            role = try self.roleName(value)
+        } else if let roleName {
+            role = roleName
+        } else {
+            throw reader.error("missing required key 'role_name' (or give a top-level role_name)", at: located)
+        }
+        var organization = BatchwatchConfiguration.Organization(roleName: role)
+        if let value = fields["exclude"] {
+            for item in try reader.sequence(value) { organization.exclude.append(try reader.rawText(item, expected: "an account id")) }
+        }
+        return organization
+    }
+
+    /// A job's `accounts` must name configured accounts and its `regions` checked Regions; a
+    /// job whose ARN fixes them takes neither.
+    private func checkPlacement(of configuration: BatchwatchConfiguration, jobs: Located?) throws(ConfigurationError) {
+        guard let jobs else { return }
+        for (item, job) in zip(try reader.sequence(jobs), configuration.jobs) {
+            let fields = try reader.mapping(item, allowed: Self.jobKeys, expected: "a job")
+            if case .arn = job.stateMachine, let key = ["accounts", "regions"].first(where: { fields[$0] != nil }) {
+                throw reader.error("a state machine ARN fixes the account and Region; leave out \(key)", at: fields[key]!)
+            }
+            if let names = job.accounts, let value = fields["accounts"] {
+                if configuration.organization == nil {
+                    let known = configuration.accounts
+                    for name in names where !known.contains(where: { $0.isNamed(by: name) }) {
+                        let listed = known.isEmpty ? "no accounts: are configured" : "accounts: lists \(known.map(\.name).joined(separator: ", "))"
+                        throw reader.error("'\(name)' is not a configured account (\(listed))", at: value)
+                    }
+                }
+            }
+            if let regions = job.regions, let value = fields["regions"] {
+                let checked = configuration.regions.isEmpty ? [configuration.region].compactMap { $0 } : configuration.regions
+                for region in regions where !checked.isEmpty && !checked.contains(region) {
+                    throw reader.error("'\(region)' is not a checked Region (\(checked.joined(separator: ", ")))", at: value)
+                }
+            }
+        }
     }
 
     // MARK: Top level
@@ -154,7 +274,7 @@ private struct ConfigurationBuilder {
     private func job(_ located: Located) throws(ConfigurationError) -> (BatchwatchConfiguration.Job, Located) {
         let fields = try reader.mapping(
             located,
-            allowed: ["name", "state_machine", "schedule", "timezone", "start_within", "max_duration", "finish_by"],
+            allowed: Self.jobKeys,
             expected: "a job (a mapping with name, state_machine and schedule)")
         let stateMachine = try stateMachine(try reader.required("state_machine", in: fields))
         let nameLocation = fields["name"] ?? Located(node: located.node, path: located.path)
@@ -167,8 +287,14 @@ private struct ConfigurationBuilder {
         if let value = fields["start_within"] { job.startWithin = try reader.duration(value) }
         if let value = fields["max_duration"] { job.maxDuration = try reader.duration(value) }
         if let value = fields["finish_by"] { job.finishBy = try finishBy(value) }
+        if let value = fields["accounts"] { job.accounts = try reader.strings(value) }
+        if let value = fields["regions"] { job.regions = try regions(value) }
         return (job, nameLocation)
     }
+
+    static let jobKeys = [
+        "name", "state_machine", "schedule", "timezone", "start_within", "max_duration", "finish_by", "accounts", "regions",
+    ]
 
     private func finishBy(_ located: Located) throws(ConfigurationError) -> TimeOfDay {
         let text = try reader.rawText(located, expected: "a time of day like \"07:00\"")

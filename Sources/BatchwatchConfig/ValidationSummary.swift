@@ -16,6 +16,7 @@ public enum ValidationSummary {
             "  include_unscheduled: \(config.includeUnscheduled)  concurrency: \(config.concurrency)"
                 + "  metrics: \(config.metrics.rawValue)  state_dir: \(config.stateDirectoryOverride ?? "(default)")")
         lines.append("")
+        lines += accountLines(config)
         lines.append("Jobs")
         if config.jobs.isEmpty { lines.append("  (none)") }
         for job in config.jobs {
@@ -76,6 +77,25 @@ public enum ValidationSummary {
         }
     }
 
+    /// The accounts and Regions the check reads, and the role assumed in each (never the external id).
+    static func accountLines(_ config: BatchwatchConfiguration) -> [String] {
+        var lines = ["Accounts and Regions"]
+        let regions = config.regions.isEmpty ? [config.region ?? "(the default Region)"] : config.regions
+        lines.append("  regions   " + regions.joined(separator: ", "))
+        if let organization = config.organization {
+            lines.append("  organization: every ACTIVE account (organizations:ListAccounts), role \(organization.roleName)")
+            if !organization.exclude.isEmpty { lines.append("  exclude   " + organization.exclude.joined(separator: ", ")) }
+        } else if config.accounts.isEmpty {
+            lines.append("  the credentials' own account")
+        }
+        for account in config.accounts {
+            let externalId = account.externalId == nil ? "" : " (with an external id)"
+            lines.append("  \(account.name)  \(account.id)  assumes \(config.roleArn(for: account))\(externalId)")
+        }
+        lines.append("")
+        return lines
+    }
+
     private static func jobLines(_ job: BatchwatchConfiguration.Job, timeZone: TimeZone, now: Date) -> [String] {
         var lines = ["  \(job.name)", "    state machine  \(job.stateMachine.text)"]
         switch job.schedule {
@@ -88,6 +108,8 @@ public enum ValidationSummary {
         lines.append("    start within   \(DurationSyntax.format(job.startWithin))")
         lines.append("    max duration   \(job.maxDuration.map(DurationSyntax.format) ?? "none")")
         if let finishBy = job.finishBy { lines.append("    finish by      \(finishBy)") }
+        if let accounts = job.accounts { lines.append("    accounts       \(accounts.joined(separator: ", "))") }
+        if let regions = job.regions { lines.append("    regions        \(regions.joined(separator: ", "))") }
         if case .expression(let schedule) = job.schedule {
             let starts = schedule.nextOccurrences(after: now, count: 3, in: timeZone)
             if starts.isEmpty {

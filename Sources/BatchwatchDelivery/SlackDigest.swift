@@ -87,14 +87,16 @@ struct SlackDigest {
     /// `*nightly-etl* · failed · 02:14`, the particulars, and the console link, within a
     /// section's limit: the text is cut once, before the link, so the link always survives.
     private func section(for line: DigestLine) -> String {
-        var text = "*\(TextLimits.slackEscaped(line.job))* · \(line.label) · \(line.when)"
+        var text = line.group.map { "_\(TextLimits.slackEscaped($0))_\n" } ?? ""
+        text += "*\(TextLimits.slackEscaped(line.job))* · \(line.label) · \(line.when)"
         if !line.detail.isEmpty {
             text += "\n" + TextLimits.slackEscaped(line.detail)
         }
         var link = ""
         if let url = line.url, url.count <= 600 {
             let target = TextLimits.slackEscaped(url).replacingOccurrences(of: "|", with: "%7C")
-            link = "\n<\(target)|\(digest.phrase(.slackOpenExecution))>"
+            let account = line.group.map { digest.phrase(.slackSignInTo, ["account": TextLimits.slackEscaped($0.components(separatedBy: " · ")[0])]) } ?? ""
+            link = "\n<\(target)|\(digest.phrase(.slackOpenExecution))\(account)>"
         }
         return TextCut.cut(text, to: Self.maxSectionText - link.count) + link
     }

@@ -104,3 +104,43 @@ struct DigestTests {
         #expect(json["message"] as? String == "connection refused")
     }
 }
+
+/// Issue 17: with more than one account or Region the digests group findings by both, naming
+/// the account, and the JSON document carries `account` and `region` on every finding.
+@Suite struct GroupedDigestTests {
+    static func report() -> CheckReport {
+        let tokyo = TimeZone(identifier: "Asia/Tokyo")!
+        let from = ISO8601DateFormatter().date(from: "2026-11-19T15:00:00Z")!
+        var staging = Finding(kind: .failed, job: "billing", at: from.addingTimeInterval(3600), error: "States.TaskFailed")
+        staging.account = "222222222222"
+        staging.region = "us-east-1"
+        var prod = Finding(kind: .missing, job: "nightly-etl", at: from.addingTimeInterval(7200))
+        prod.account = "111111111111"
+        prod.region = "ap-northeast-1"
+        var report = CheckReport(
+            window: CheckWindow(from: from, to: from.addingTimeInterval(86_400), timeZone: tokyo), findings: [staging, prod],
+            checked: CheckedCounts(jobs: 2, accounts: 2, regions: 2))
+        report.accountNames = ["111111111111": "prod", "222222222222": "staging"]
+        return report
+    }
+
+    @Test func textGroupsByAccountAndRegionWithTotalsAtTheTop() {
+        let text = Digest(report: Self.report()).text()
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("1 failed, 1 missing"))
+        #expect(lines[1] == "  prod (111111111111) · ap-northeast-1")
+        #expect(lines[2].contains("nightly-etl"))
+        #expect(lines[3] == "  staging (222222222222) · us-east-1")
+        #expect(lines[4].contains("billing"))
+    }
+
+    @Test func jsonCarriesAccountAndRegionOnEveryFinding() throws {
+        let document = try #require(try JSONSerialization.jsonObject(with: Self.report().jsonDocument()) as? [String: Any])
+        let findings = try #require(document["findings"] as? [[String: Any]])
+        #expect(findings.map { "\($0["account"] ?? "-") \($0["region"] ?? "-")" } == [
+            "222222222222 us-east-1", "111111111111 ap-northeast-1",
+        ])
+        let checked = try #require(document["checked"] as? [String: Any])
+        #expect(checked["accounts"] as? Int == 2 && checked["regions"] as? Int == 2)
+    }
+}

@@ -20,8 +20,12 @@ import Testing
     /// caller's own permissions (STS AssumeRole* belongs in the role's trust policy).
     static let iamPrefixes: [String: String?] = [
         "stepFunctions": "states", "cloudWatch": "cloudwatch", "sns": "sns",
-        "eventBridge": "events", "scheduler": "scheduler", "sts": nil,
+        "eventBridge": "events", "scheduler": "scheduler", "sts": nil, "organizations": "organizations",
     ]
+
+    /// Signed with the base credentials only, never in a member account: delivery, the run's own
+    /// metrics, and listing the Organization.
+    static let baseAccountOnly: Set<String> = ["sns:Publish", "cloudwatch:PutMetricData", "organizations:ListAccounts"]
 
     /// Every client call in `source`, by `location` (a file name, for messages).
     static func scan(_ source: String, location: String, into scan: inout Scan) {
@@ -89,8 +93,8 @@ import Testing
     }
 
     /// The policy's allowed actions, with the resources of the statement that allows each.
-    static func policy() throws -> [String: [String]] {
-        let data = try Data(contentsOf: repository.appendingPathComponent("deploy/iam-policy.json"))
+    static func policy(_ file: String = "deploy/iam-policy.json") throws -> [String: [String]] {
+        let data = try Data(contentsOf: repository.appendingPathComponent(file))
         let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(document["Version"] as? String == "2012-10-17")
         let statements = try #require(document["Statement"] as? [[String: Any]])
@@ -123,15 +127,43 @@ import Testing
 
     @Test func policyGrantsNothingTheSourcesDoNotSign() throws {
         let signed = try Self.scanSources().actions
-        for action in try Self.policy().keys.sorted() {
+        for action in try Self.policy().keys.sorted() where action != "sts:AssumeRole" {
             #expect(signed[action] != nil, "deploy/iam-policy.json grants \(action), which no source signs")
         }
+    }
+
+    /// The reader role of member accounts grants every read the check and discover sign, and
+    /// nothing that only the base account does; the base account may assume it and nothing else.
+    @Test func memberReaderRoleGrantsEveryReadAndIsAssumedWithTheExternalId() throws {
+        let signed = try Self.scanSources().actions
+        let member = try Self.policy("deploy/member-reader-policy.json")
+        for action in signed.keys.sorted() where !Self.baseAccountOnly.contains(action) {
+            #expect(member[action] != nil, "\(action), signed at \(signed[action]![0]), is missing from deploy/member-reader-policy.json")
+        }
+        for action in member.keys.sorted() {
+            #expect(signed[action] != nil && !Self.baseAccountOnly.contains(action), "the reader role grants \(action)")
+        }
+        #expect(signed["organizations:ListAccounts"] != nil)
+        let assumable = try #require(try Self.policy()["sts:AssumeRole"])
+        #expect(assumable == ["arn:aws:iam::*:role/batchwatch-reader"])
+        let source = try String(
+            contentsOf: Self.repository.appendingPathComponent("Sources/AWSClient/Credentials/AssumeRoleCredentialProvider.swift"),
+            encoding: .utf8)
+        #expect(source.contains("assumeRole(roleArn:"), "the base policy grants sts:AssumeRole for the member accounts' role")
+
+        let data = try Data(contentsOf: Self.repository.appendingPathComponent("deploy/member-reader-trust-policy.json"))
+        let trust = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let statement = try #require((trust["Statement"] as? [[String: Any]])?.first)
+        #expect(statement["Action"] as? String == "sts:AssumeRole")
+        let condition = statement["Condition"] as? [String: [String: String]]
+        #expect(condition?["StringEquals"]?["sts:ExternalId"] != nil)
     }
 
     @Test func policyUsesNoWildcardActionsAndScopesPublish() throws {
         let granted = try Self.policy()
         for action in granted.keys { #expect(!action.contains("*"), "wildcard action \(action)") }
-        #expect(granted.keys.allSatisfy { !$0.hasPrefix("sts:") }, "AssumeRole is granted on the caller's side")
+        #expect(granted.keys.allSatisfy { !$0.hasPrefix("sts:") || $0 == "sts:AssumeRole" }, "only AssumeRole, of member accounts' reader role")
+        #expect(granted["sts:AssumeRole"]?.allSatisfy { $0.hasPrefix("arn:aws:iam::") && $0.hasSuffix(":role/batchwatch-reader") } == true)
         let publishTo = try #require(granted["sns:Publish"])
         #expect(!publishTo.isEmpty && publishTo.allSatisfy { $0.hasPrefix("arn:aws:sns:") && !$0.hasSuffix(":*") && $0 != "*" })
     }

@@ -38,6 +38,10 @@ import Testing
             test.yml: timezone Asia/Tokyo, region from AWS_REGION, AWS_DEFAULT_REGION or the profile, 3 jobs
               include_unscheduled: true  concurrency: 8  metrics: auto  state_dir: (default)
 
+            Accounts and Regions
+              regions   (the default Region)
+              the credentials' own account
+
             Jobs
               nightly-etl
                 state machine  nightly-etl
@@ -117,5 +121,47 @@ import Testing
             + "so the job is never expected to run"
         #expect(ValidationSummary.warnings(config, now: Self.now) == [warning])
         #expect(ValidationSummary.render(config, now: Self.now).hasSuffix("\nWarnings\n  \(warning)\n"))
+    }
+}
+
+/// Issue 17: `validate` shows the accounts and Regions it will check and the roles it assumes,
+/// never an external id; accounts and jobs placed where nothing is checked are configuration errors.
+@Suite struct ManyAccountsConfigTests {
+    static let yaml = """
+        region: ap-northeast-1
+        regions: [ap-northeast-1, us-east-1]
+        role_name: batchwatch-reader
+        accounts:
+          - {name: prod, id: "111111111111", external_id: very-secret-ext}
+          - {name: staging, id: "222222222222", role_arn: "arn:aws:iam::222222222222:role/custom"}
+        jobs:
+          - {name: etl, state_machine: etl, schedule: "cron(0 2 * * ? *)", accounts: [prod], regions: [us-east-1]}
+        """
+
+    @Test func validateShowsAccountsRegionsAndRolesButNoExternalId() throws {
+        let config = try ConfigurationLoader.parse(yaml: Self.yaml, file: "c.yml", environment: [:])
+        #expect(config.accounts.map(\.name) == ["prod", "staging"])
+        #expect(config.jobs[0].accounts == ["prod"] && config.jobs[0].regions == ["us-east-1"])
+        let text = ValidationSummary.render(config, now: Date(timeIntervalSince1970: 1_800_000_000))
+        #expect(text.contains("regions   ap-northeast-1, us-east-1"))
+        #expect(text.contains("prod  111111111111  assumes arn:aws:iam::111111111111:role/batchwatch-reader (with an external id)"))
+        #expect(text.contains("staging  222222222222  assumes arn:aws:iam::222222222222:role/custom"))
+        #expect(!text.contains("very-secret-ext"))
+    }
+
+    @Test func unknownAccountsRegionsAndBothSourcesAreErrors() {
+        func error(_ yaml: String) -> String {
+            do {
+                _ = try ConfigurationLoader.parse(yaml: yaml, file: "c.yml", environment: [:])
+                return "no error"
+            } catch {
+                return error.description
+            }
+        }
+        #expect(error(Self.yaml.replacingOccurrences(of: "accounts: [prod]", with: "accounts: [qa]")).contains("'qa' is not a configured account"))
+        #expect(error(Self.yaml.replacingOccurrences(of: "regions: [us-east-1]", with: "regions: [eu-west-1]")).contains("'eu-west-1' is not a checked Region"))
+        #expect(error(Self.yaml + "\norganization: {role_name: r}").contains("either accounts or organization"))
+        #expect(error(Self.yaml.replacingOccurrences(of: "role_name: batchwatch-reader", with: "")).contains("needs role_arn"))
+        #expect(error(Self.yaml.replacingOccurrences(of: "\"111111111111\"", with: "111")).contains("12-digit"))
     }
 }

@@ -67,7 +67,8 @@ def publish(
 ) -> None:
     """Append `data` for `machine_arn` to the region's CloudWatch metrics, account-level and (unless
     `per_machine` is false, the machine's own series lost) per machine."""
-    backend = cloudwatch_backends[ACCOUNT][region]
+    account = machine_arn.split(":")[4] if machine_arn.count(":") >= 4 else ACCOUNT
+    backend = cloudwatch_backends[account][region]
     dimensions = [{"Name": "StateMachineArn", "Value": machine_arn}]
     for name, value, unit, at in data:
         if per_machine:

@@ -18,7 +18,7 @@ from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
 from moto.stepfunctions.models import Execution, stepfunctions_backends
 
-from . import metrics
+from . import accounts, metrics
 from .iam_setup import ACCOUNT, REGION
 from .patches.cloudwatch_alarm_history import record_state_update
 
@@ -63,8 +63,9 @@ def _definition(state: str) -> str:
 class _History:
     """Builds one execution's events in AWS's GetExecutionHistory shapes."""
 
-    def __init__(self, region: str, machine_name: str) -> None:
+    def __init__(self, region: str, machine_name: str, account: str = ACCOUNT) -> None:
         self.region = region
+        self.account = account
         self.machine_name = machine_name
         self.events: list[dict[str, Any]] = []
         self.map_runs: dict[str, dict[str, Any]] = {}
@@ -107,7 +108,7 @@ class _History:
             if not state:
                 raise ScenarioError(f"{path}.mapRun.state: required")
             map_run_arn = (
-                f"arn:aws:states:{self.region}:{ACCOUNT}:mapRun:{self.machine_name}/{state}:"
+                f"arn:aws:states:{self.region}:{self.account}:mapRun:{self.machine_name}/{state}:"
                 f"{uuid.uuid5(uuid.NAMESPACE_URL, execution_arn + state)}"
             )
             self.add(start + TICK, "MapStateEntered", "stateEnteredEventDetails", name=state,
@@ -166,7 +167,7 @@ def _seed_execution(
     name = spec.get("name") or f"{machine.name}-{start:%Y%m%dT%H%M%S}Z"
     execution = Execution(
         region_name=backend.region_name,
-        account_id=ACCOUNT,
+        account_id=backend.account_id,
         state_machine_name=machine.name,
         execution_name=name,
         state_machine_arn=machine.arn,
@@ -178,7 +179,7 @@ def _seed_execution(
     execution.stop_date = stop
     execution.status = status
     failure = spec.get("failure") or {}
-    history = _History(backend.region_name, machine.name)
+    history = _History(backend.region_name, machine.name, backend.account_id)
     history.started(start)
     redrive_count = spec.get("redriveCount")
     redrive_date = _instant(spec["redriveDate"], f"{path}.redriveDate") if spec.get("redriveDate") else None
@@ -248,6 +249,13 @@ def _seed_execution(
     return result
 
 
+def _account(spec: dict, path: str) -> str:
+    account = spec.get("account", ACCOUNT)
+    if not isinstance(account, str) or len(account) != 12 or not account.isdigit():
+        raise ScenarioError(f"{path}.account: expected a 12-digit account id string")
+    return account
+
+
 def _seed_machine(spec: dict, path: str) -> tuple[str, list[dict[str, str]]]:
     name = spec.get("name")
     if not name:
@@ -258,9 +266,11 @@ def _seed_machine(spec: dict, path: str) -> tuple[str, list[dict[str, str]]]:
     publish_metrics = spec.get("metrics", True)
     if not isinstance(publish_metrics, bool):
         raise ScenarioError(f"{path}.metrics: must be true or false")
-    backend = stepfunctions_backends[ACCOUNT][spec.get("region", REGION)]
+    account = _account(spec, path)
+    backend = stepfunctions_backends[account][spec.get("region", REGION)]
     machine = backend.create_state_machine(
-        name=name, definition=_definition(spec.get("startState", "Main")), roleArn=ROLE_ARN
+        name=name, definition=_definition(spec.get("startState", "Main")),
+        roleArn=ROLE_ARN.replace(ACCOUNT, account),
     )
     machine.type = machine_type
     machine.sm_type = machine_type
@@ -293,7 +303,7 @@ def _seed_alarm(spec: dict, path: str) -> str:
     name = spec.get("name")
     if not name:
         raise ScenarioError(f"{path}.name: required")
-    backend = cloudwatch_backends[ACCOUNT][spec.get("region", REGION)]
+    backend = cloudwatch_backends[_account(spec, path)][spec.get("region", REGION)]
     composite = spec.get("type", "metric") == "composite"
     if composite and not spec.get("rule"):
         raise ScenarioError(f"{path}.rule: required for a composite alarm")
@@ -357,13 +367,21 @@ def seed(scenario: dict, endpoint: str) -> dict[str, Any]:
     """Write `scenario` into moto; return the ARNs (and queue URLs) it created."""
     if not isinstance(scenario, dict):
         raise ScenarioError("scenario: expected a JSON object")
-    unknown = set(scenario) - {"stateMachines", "alarms", "topics"}
+    unknown = set(scenario) - {"stateMachines", "alarms", "topics", "accounts", "organization"}
     if unknown:
         raise ScenarioError(f"scenario: unknown keys {sorted(unknown)}")
+    roles = {
+        spec.get("id"): accounts.provision_reader(spec, f"accounts[{i}]")
+        for i, spec in enumerate(scenario.get("accounts", []))
+    }
+    organization = (
+        accounts.create_organization(scenario["organization"], "organization") if "organization" in scenario else None
+    )
     machines, executions = {}, []
     for i, spec in enumerate(scenario.get("stateMachines", [])):
         arn, seeded = _seed_machine(spec, f"stateMachines[{i}]")
-        machines[spec["name"]] = arn
+        key = spec["name"] if spec.get("account", ACCOUNT) == ACCOUNT else f"{spec['account']}/{spec['name']}"
+        machines[key] = arn
         executions.extend(seeded)
     alarms = {
         spec.get("name"): _seed_alarm(spec, f"alarms[{i}]")
@@ -373,4 +391,9 @@ def seed(scenario: dict, endpoint: str) -> dict[str, Any]:
         spec.get("name"): _seed_topic(spec, f"topics[{i}]", endpoint)
         for i, spec in enumerate(scenario.get("topics", []))
     }
-    return {"stateMachines": machines, "executions": executions, "alarms": alarms, "topics": topics}
+    result = {"stateMachines": machines, "executions": executions, "alarms": alarms, "topics": topics}
+    if roles:
+        result["accounts"] = roles
+    if organization is not None:
+        result["organization"] = organization
+    return result

@@ -32,10 +32,11 @@ public enum DigestKey: String, Sendable, CaseIterable {
     // Notes.
     case noteRedrivenOnce, noteRedriven, noteAutoNoSchedule, noteScheduleState, noteScheduleSince, noteNotChecked
     case noteExpressionUnreadable, noteExpressSkipped, noteSchedulesUnreadable, noteMetricsFallback, noteHistoryUnreadable
+    case noteAccountIdUnreadable, noteScoped
     case ignoreRuleTitle, ignoreRuleReason, noteIgnoreExpiredOn, noteIgnoreExpiredAt
     // Slack.
     case slackHeader, slackOneProblem, slackProblems, slackOnDay, slackInWindow, slackIncomplete, slackAllClear
-    case slackOpenExecution, slackMore, slackContext, fallbackMoreLines
+    case slackOpenExecution, slackSignInTo, slackMore, slackContext, fallbackMoreLines
     // SNS and AWS Chatbot.
     case snsCutNotice, stepRedrive, stepSchedules, stepRunningLong, stepDeadline, stepAlarms, stepCheckErrors
 }
@@ -161,6 +162,8 @@ public enum DigestStrings {
             "the schedules in AWS could not be read to explain {count} missing or late start(s) ({error})",
         .noteMetricsFallback: "AWS/States metrics could not be read, so every state machine was listed instead ({error})",
         .noteHistoryUnreadable: "{machine}: its history could not be read, so streaks and recoveries are not shown ({error})",
+        .noteAccountIdUnreadable: "the account id could not be read ({error}); findings take it from their state machine ARNs",
+        .noteScoped: "{scope}: {note}",
         .ignoreRuleTitle: "ignore rule for {subject}{reason}",
         .ignoreRuleReason: " ({reason})",
         .noteIgnoreExpiredOn: "{rule} expired on {until}",
@@ -174,6 +177,7 @@ public enum DigestStrings {
         .slackIncomplete: " (check incomplete)",
         .slackAllClear: "✅ batchwatch: {headline} · checked {summary}",
         .slackOpenExecution: "Open execution",
+        .slackSignInTo: " (sign in to {account})",
         .slackMore: "…and {omitted} more ({total} problems in all: {counts}). Run `batchwatch check` for the full list.",
         .slackContext: "Window {window} · {total} problems: {counts} · checked {summary}",
         .fallbackMoreLines: "…and {count} more lines",
@@ -272,6 +276,8 @@ public enum DigestStrings {
         .noteSchedulesUnreadable: "未実行・開始遅延 {count}件の理由を調べる AWS のスケジュールを読み取れませんでした（{error}）",
         .noteMetricsFallback: "AWS/States メトリクスを読み取れなかったため、すべてのステートマシンの実行を一覧しました（{error}）",
         .noteHistoryUnreadable: "{machine}: 実行履歴を読み取れなかったため、連続失敗と回復は表示していません（{error}）",
+        .noteAccountIdUnreadable: "アカウント ID を読み取れなかったため、各検出のアカウントはステートマシンの ARN から取りました（{error}）",
+        .noteScoped: "{scope}: {note}",
         .ignoreRuleTitle: "{subject} の無視ルール{reason}",
         .ignoreRuleReason: "（{reason}）",
         .noteIgnoreExpiredOn: "{rule}は {until} に期限切れになりました",
@@ -285,6 +291,7 @@ public enum DigestStrings {
         .slackIncomplete: "（確認未完了）",
         .slackAllClear: "✅ batchwatch: {headline} · 確認対象: {summary}",
         .slackOpenExecution: "実行を開く",
+        .slackSignInTo: "（{account} にサインイン）",
         .slackMore: "ほか {omitted} 件（問題は全部で {total}件: {counts}）。すべて見るには `batchwatch check` を実行してください。",
         .slackContext: "対象期間 {window} · 問題 {total}件: {counts} · 確認対象: {summary}",
         .fallbackMoreLines: "ほか {count} 行",

@@ -35,6 +35,9 @@ public enum DigestText: Sendable, Equatable, CustomStringConvertible {
     case schedulesUnreadable(count: Int, error: String)
     case metricsFallback(error: String)
     case historyUnreadable(machine: String, error: String)
+    case accountIdUnreadable(error: String)
+    /// A note of one account and Region when several are checked: `prod us-east-1: …`.
+    indirect case scoped(String, DigestText)
     /// `subject`: the rule's job, or its fields; `until` as the configuration wrote it.
     case ignoreRuleExpired(subject: String, reason: String?, until: String, isDay: Bool)
 
@@ -100,6 +103,8 @@ public enum DigestText: Sendable, Equatable, CustomStringConvertible {
         case .schedulesUnreadable(let count, let error): return text(.noteSchedulesUnreadable, ["count": "\(count)", "error": error])
         case .metricsFallback(let error): return text(.noteMetricsFallback, ["error": error])
         case .historyUnreadable(let machine, let error): return text(.noteHistoryUnreadable, ["machine": machine, "error": error])
+        case .accountIdUnreadable(let error): return text(.noteAccountIdUnreadable, ["error": error])
+        case .scoped(let scope, let note): return text(.noteScoped, ["scope": scope, "note": note.rendered(in: language)])
         case .ignoreRuleExpired(let subject, let reason, let until, let isDay):
             let reason = reason.map { text(.ignoreRuleReason, ["reason": $0]) } ?? ""
             let rule = text(.ignoreRuleTitle, ["subject": subject, "reason": reason])

@@ -11,6 +11,9 @@ struct FilterIgnored: Sendable {
     var region: String?
     /// The account of each job and state machine, by name, from the ARNs the check resolved.
     var accounts: [String: String] = [:]
+    /// The account every finding of this check was found in, by id and name, when it is known;
+    /// a rule's `account` may name either.
+    var account: (id: String, name: String)?
 
     /// The findings kept, how many were dropped, and a note for each expired rule.
     func run(_ findings: [Finding]) -> (kept: [Finding], ignored: Int, notes: [DigestText]) {
@@ -18,9 +21,11 @@ struct FilterIgnored: Sendable {
         let kept = findings.filter { finding in
             finding.kind == .checkError || !active.contains { rule in
                 [finding.cause, finding.message].contains { text in
-                    rule.matches(
-                        job: finding.job, error: finding.error, state: finding.state, cause: text, kind: finding.kind.rawValue,
-                        account: account(of: finding), region: region)
+                    accountReferences(of: finding).contains { account in
+                        rule.matches(
+                            job: finding.job, error: finding.error, state: finding.state, cause: text, kind: finding.kind.rawValue,
+                            account: account, region: region)
+                    }
                 }
             }
         }
@@ -35,6 +40,12 @@ struct FilterIgnored: Sendable {
     func account(of finding: Finding) -> String? {
         if let arn = finding.executionArn, let account = Self.account(inArn: arn) { return account }
         return accounts[finding.job]
+    }
+
+    /// The id and the name of the finding's account, as far as they are known (`[nil]` when not).
+    func accountReferences(of finding: Finding) -> [String?] {
+        guard let account else { return [self.account(of: finding)] }
+        return account.name == account.id ? [account.id] : [account.id, account.name]
     }
 
     /// The account field of an ARN, when it is 12 digits.

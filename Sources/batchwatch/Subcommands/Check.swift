@@ -86,7 +86,7 @@ struct Check: AsyncParsableCommand {
             window = try windowSelection.resolve(now: instant, timeZone: configuration.timeZone)
             client = try AWSClient.make(
                 environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory(),
-                configRegion: configuration.region,
+                configRegion: configuration.region ?? configuration.regions.first,
                 deadline: startedAt.addingTimeInterval(deadlineSeconds - deliveryReserveSeconds), logger: logger
             )
         } catch {
@@ -94,7 +94,7 @@ struct Check: AsyncParsableCommand {
             throw ExitCode(ExitStatus.usageOrConfiguration.rawValue)
         }
 
-        var report = await Checker(configuration: configuration, client: client, logger: logger).run(window: window, now: instant)
+        var report = await AccountsChecker(configuration: configuration, client: client, logger: logger).run(window: window, now: instant)
         let deliverer = Deliverer(
             settings: configuration.notify, stateDirectory: configuration.stateDirectory(environment: environment),
             awsClient: client, logger: logger,

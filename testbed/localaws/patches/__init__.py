@@ -12,6 +12,7 @@ from . import (
     iam_action_names,
     sigv4_verifier,
     stepfunctions_seeded,
+    sts_assume_role_trust,
 )
 
 
@@ -25,3 +26,4 @@ def apply_all() -> None:
     cloudwatch_alarm_history.apply()
     cloudwatch_alarm_types.apply()
     cloudwatch_get_metric_data.apply()
+    sts_assume_role_trust.apply()
