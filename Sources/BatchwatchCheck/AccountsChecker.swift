@@ -181,8 +181,15 @@ public struct AccountsChecker: Sendable {
         if target.id == nil, let account = findings.lazy.compactMap(\.account).first {
             for index in findings.indices where findings[index].account == nil { findings[index].account = account }
         }
+        let account = target.id ?? findings.lazy.compactMap(\.account).first
+        let recoveries = report.recoveries.map { recovery in
+            var recovery = recovery
+            recovery.account = account
+            recovery.region = region
+            return recovery
+        }
         return CheckReport(
-            window: window, findings: findings, checked: report.checked, notes: report.notes, recoveries: report.recoveries,
+            window: window, findings: findings, checked: report.checked, notes: report.notes, recoveries: recoveries,
             language: report.language)
     }
 

@@ -116,6 +116,9 @@ public struct Recovery: Sendable, Equatable {
     /// The streak it ended.
     public var after: Int
     public var unit: StreakUnit
+    /// The 12-digit account and the Region it was found in.
+    public var account: String?
+    public var region: String?
 
     public init(job: String, at: Date, after: Int, unit: StreakUnit = .run) {
         self.job = job

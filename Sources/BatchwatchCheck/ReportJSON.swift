@@ -68,6 +68,8 @@ private struct JSONReport: Encodable {
 
     struct JSONRecovery: Encodable {
         let job: String
+        let account: String?
+        let region: String?
         let at: String
         let after: Int
     }
@@ -126,7 +128,9 @@ private struct JSONReport: Encodable {
                 lastSuccess: finding.lastSuccess.map(formatter.string(from:))
             )
         }
-        recovered = report.recoveries.map { JSONRecovery(job: $0.job, at: formatter.string(from: $0.at), after: $0.after) }
+        recovered = report.recoveries.map {
+            JSONRecovery(job: $0.job, account: $0.account, region: $0.region, at: formatter.string(from: $0.at), after: $0.after)
+        }
         let counts = report.checked
         checked = Checked(
             jobs: counts.jobs, stateMachines: counts.stateMachines, executions: counts.executions,

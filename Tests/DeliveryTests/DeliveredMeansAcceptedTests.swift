@@ -56,19 +56,5 @@ struct DeliveredMeansAcceptedTests {
         #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "sns", ok: false)])
         #expect(Fixture.files(under: state).filter { $0.path.hasPrefix("spool/") }.count == 1, "the digest is spooled")
     }
-
-    @Test func aPublishAnswerWithAMessageIdIsDelivered() async throws {
-        let transport = FakeTransport { _, _ in
-            HTTPResponse(
-                status: 200, headers: ["Content-Type": "text/xml"],
-                body: Data("<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>".utf8))
-        }
-        let clock = FakeClock(Fixture.clockStart)
-        let logs = LogRecorder()
-        let deliverer = Fixture.deliverer(
-            NotifySettings(sns: SNSTarget(topicArn: "arn:aws:sns:us-east-1:123456789012:t")), state: nil, clock: clock,
-            logs: logs, awsClient: Fixture.awsClient(transport: transport, clock: clock, logger: logs.logger()))
-
-        #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "sns", ok: true)])
-    }
+    // A publish answered with a MessageId is delivered: SNSDigestTests.publishSendsTopicSubjectAndMessageSignedInTheTopicsRegion.
 }
