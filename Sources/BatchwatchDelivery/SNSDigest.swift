@@ -48,9 +48,19 @@ struct SNSDigest {
         }
     }
 
-    /// The text digest, cut by whole lines to the size limit.
+    /// The text digest; when it is over the size limit, the most important problems that fit
+    /// (`Digest.linesByImportance`) and a line that says how many were left out.
     func textMessage() -> String {
-        fitted(digest.text().components(separatedBy: "\n"), maxBytes: Self.maxMessageBytes).joined(separator: "\n")
+        let full = digest.text()
+        guard full.utf8.count > Self.maxMessageBytes - 200 else { return full }
+        let ranked = digest.linesByImportance
+        var keep = ranked.count
+        while keep > 0 {
+            let text = digest.text(only: Array(ranked.prefix(keep))) + "\n" + cutNotice(ranked.count - keep)
+            if text.utf8.count <= Self.maxMessageBytes { return text }
+            keep -= max(1, keep / 10)
+        }
+        return fitted(full.components(separatedBy: "\n"), maxBytes: Self.maxMessageBytes).joined(separator: "\n")
     }
 
     /// `lines` cut to `maxBytes`, ending with a line that says how many were left out.

@@ -62,14 +62,7 @@ struct SlackDigest {
         var omitted = 0
         if lines.count > Self.maxBlocks - fixedBlocks {
             let room = Self.maxBlocks - fixedBlocks - 1  // one block says how many are left out
-            // Among findings of the same severity, the jobs with the longest streaks come first.
-            let longest = Dictionary(lines.map { ($0.job, $0.streak) }, uniquingKeysWith: max)
-            shown = lines.enumerated()
-                .sorted {
-                    ($0.element.kind.seriousness, -(longest[$0.element.job] ?? 0), $0.offset)
-                        < ($1.element.kind.seriousness, -(longest[$1.element.job] ?? 0), $1.offset)
-                }
-                .prefix(room).map(\.element)
+            shown = Array(digest.linesByImportance.prefix(room))
             omitted = lines.count - shown.count
         }
         var blocks = [SlackBlock.header(header)]
