@@ -189,6 +189,11 @@ public struct CheckReport: Sendable, Equatable {
     public var delivery: [DeliveryOutcome]
     /// Jobs and machines that recovered: news, not problems (`status` does not change).
     public var recoveries: [Recovery] = []
+    /// The runs the check read and the starts it expected, for the HTML timeline; `nil` when the
+    /// check did not collect them (`Checker.collectsTimeline`). Not part of the JSON document.
+    public var timeline: TimelineData?
+    /// Where the night's timeline page is served (`report_url`): the Slack and SNS digests link it.
+    public var timelineURL: String?
 
     public init(
         window: CheckWindow, findings: [Finding], checked: CheckedCounts, notes: [String] = [], delivery: [DeliveryOutcome] = [],
