@@ -44,7 +44,16 @@ struct SNSDigest {
 
     /// The text digest, cut by whole lines to the size limit.
     func textMessage() -> String {
-        fitted(digest.text().components(separatedBy: "\n"), maxBytes: Self.maxMessageBytes).joined(separator: "\n")
+        fitted(withTimelineLink(digest.text().components(separatedBy: "\n"), markdown: false), maxBytes: Self.maxMessageBytes)
+            .joined(separator: "\n")
+    }
+
+    /// `lines` with "Open the timeline: URL" after the headline, when `report_url` is set: second,
+    /// so that cutting a long digest keeps it.
+    private func withTimelineLink(_ lines: [String], markdown: Bool) -> [String] {
+        guard let url = report.timelineURL, !lines.isEmpty else { return lines }
+        let link = markdown ? "[Open the timeline](\(url))" : "Open the timeline: \(url)"
+        return [lines[0], link] + lines.dropFirst()
     }
 
     /// `lines` cut to `maxBytes`, ending with a line that says how many were left out.
@@ -84,7 +93,7 @@ struct SNSDigest {
 
     /// The notification, its description cut by whole lines until the JSON fits.
     func chatbotJSON() -> Data {
-        let lines = digest.markdown().components(separatedBy: "\n")
+        let lines = withTimelineLink(digest.markdown().components(separatedBy: "\n"), markdown: true)
         var notification = chatbotNotification(description: lines.joined(separator: "\n"))
         var encoded = Self.encode(notification)
         guard encoded.count > Self.maxMessageBytes else { return encoded }
