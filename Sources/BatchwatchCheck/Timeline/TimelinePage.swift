@@ -100,7 +100,7 @@ public struct TimelinePage: Sendable {
         let (from, to) = axis
         let span = max(to.timeIntervalSince(from), 1)
         let left = Self.labelWidth
-        let width = left + Self.plotWidth + 10
+        let width = left + Self.plotWidth + 24
         let top = Self.axisHeight
         let height = top + Double(rows.count) * Self.rowHeight + 8
         let bottom = height - 4
