@@ -155,7 +155,7 @@ struct Check: AsyncParsableCommand {
         case .json: String(decoding: report.jsonDocument(), as: UTF8.self)
         case .slack: Deliverer.payload(for: report, format: .slack, settings: notify)
         case .sns: Deliverer.payload(for: report, format: .sns, settings: notify)
-        case .html: TimelinePage(report: report).html()
+        case .html: String(TimelinePage(report: report).html().dropLast())  // printed with its own newline
         }
     }
 }
