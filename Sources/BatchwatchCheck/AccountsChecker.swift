@@ -16,6 +16,9 @@ public struct AccountsChecker: Sendable {
     /// The base client: the credentials' own account, in the configuration's Region.
     let client: AWSClient
     let logger: Logger
+    /// Whether the report carries the timeline (`Checker.collectsTimeline`), for every account
+    /// and Region; its rows are named by account and Region when there are several.
+    public var collectsTimeline = false
 
     public init(configuration: BatchwatchConfiguration, client: AWSClient, logger: Logger) {
         self.configuration = configuration
@@ -130,6 +133,16 @@ public struct AccountsChecker: Sendable {
             window: window, findings: findings, checked: counts, notes: notes + sharedNotes, recoveries: recoveries,
             language: configuration.language)
         for target in found.targets { if let id = target.id { report.accountNames[id] = target.name } }
+        if collectsTimeline {
+            var timeline = TimelineData(now: now)
+            for part in reports.compactMap(\.timeline) {
+                timeline.rows += part.rows
+                timeline.runs += part.runs
+                timeline.occurrences += part.occurrences
+                timeline.unlisted += part.unlisted
+            }
+            report.timeline = timeline
+        }
         return report
     }
 
@@ -171,6 +184,7 @@ public struct AccountsChecker: Sendable {
             configuration: sliceConfiguration, client: client.with(account: target.key, credentialProvider: provider, region: region),
             logger: logger)
         if let id = target.id { checker.account = (id, target.name) }
+        checker.collectsTimeline = collectsTimeline
         let report = await checker.run(window: window, now: now)
         let several = configuration.checksOtherAccounts || regions.count > 1
         var findings = several ? Self.collapsedIfUnreadable(report.findings, target: target, region: region, at: now) : report.findings
@@ -188,9 +202,21 @@ public struct AccountsChecker: Sendable {
             recovery.region = region
             return recovery
         }
-        return CheckReport(
+        var sliceReport = CheckReport(
             window: window, findings: findings, checked: report.checked, notes: report.notes, recoveries: recoveries,
             language: report.language)
+        sliceReport.timeline = report.timeline.map { several ? Self.timeline($0, prefixedWith: "\(target.name) · \(region) · ") : $0 }
+        return sliceReport
+    }
+
+    /// `timeline` with each row named after its account and Region too.
+    private static func timeline(_ timeline: TimelineData, prefixedWith prefix: String) -> TimelineData {
+        var named = timeline
+        named.rows = timeline.rows.map { prefix + $0 }
+        named.runs = timeline.runs.map { var run = $0; run.row = prefix + run.row; return run }
+        named.occurrences = timeline.occurrences.map { var occurrence = $0; occurrence.row = prefix + occurrence.row; return occurrence }
+        named.unlisted = timeline.unlisted.map { prefix + $0 }
+        return named
     }
 
     /// Error codes that say the credentials are not good in this account or Region at all (a Region

@@ -18,6 +18,11 @@ public struct Checker: Sendable {
     let logger: Logger
     /// The account this check reads, when it is known: ignore rules may name it by id or name.
     var account: (id: String, name: String)?
+    /// Whether the report carries the timeline (`--format html`, `report_dir`): then every
+    /// machine's executions are listed, also where metrics would have cleared it, because the
+    /// picture needs the runs. That costs one ListExecutions (or more, by pages) per machine,
+    /// and GetMetricData is not called.
+    public var collectsTimeline = false
 
     public init(configuration: BatchwatchConfiguration, client: AWSClient, logger: Logger) {
         self.configuration = configuration
@@ -60,7 +65,7 @@ public struct Checker: Sendable {
 
         var toList = expected.targets
         var metricsDecision: MetricsPrefilter.Decision?
-        if configuration.metrics == .auto {
+        if configuration.metrics == .auto && !collectsTimeline {
             let decision = await MetricsPrefilter(client: client).decide(expected.targets, window: window, now: now)
             metricsDecision = decision
             toList = expected.targets.filter { decision.needsListing.contains($0.arn) }
@@ -98,9 +103,14 @@ public struct Checker: Sendable {
             account: account
         ).run(findings)
         counts.ignored = filtered.ignored
-        return CheckReport(
+        var checked = CheckReport(
             window: window, findings: filtered.kept, checked: counts, notes: report.notes + filtered.notes,
             recoveries: history.recoveries, language: configuration.language)
+        if collectsTimeline {
+            checked.timeline = TimelineData.collect(
+                targets: expected.targets, listings: runs.listings, window: window, now: now, region: client.region)
+        }
+        return checked
     }
 
     /// The Step Functions console page of an execution.

@@ -205,6 +205,11 @@ public struct CheckReport: Sendable, Equatable {
     public var language: DigestLanguage
     /// What the digests call each account, by 12-digit id (`accounts[].name`, the Organization's names).
     public var accountNames: [String: String] = [:]
+    /// The runs the check read and the starts it expected, for the HTML timeline; `nil` when the
+    /// check did not collect them (`Checker.collectsTimeline`). Not part of the JSON document.
+    public var timeline: TimelineData?
+    /// Where the night's timeline page is served (`report_url`): the Slack and SNS digests link it.
+    public var timelineURL: String?
 
     public init(
         window: CheckWindow, findings: [Finding], checked: CheckedCounts, notes: [DigestText] = [], delivery: [DeliveryOutcome] = [],

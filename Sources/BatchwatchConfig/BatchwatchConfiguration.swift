@@ -21,6 +21,11 @@ public struct BatchwatchConfiguration: Sendable, Equatable {
     public var language: DigestLanguage
     /// `jobs`: the scheduled state machines to check, in file order.
     public var jobs: [Job]
+    /// `report_dir`: each check also writes its HTML timeline there, with an index; `nil`: none.
+    public var reportDirectory: String?
+    /// `report_url`: where `report_dir` is served (no trailing slash); the Slack and SNS digests
+    /// then link the night's page.
+    public var reportURL: String?
     /// `alarms`: which CloudWatch alarms' history is read.
     public var alarms: AlarmSelection
     /// `ignore`: findings to drop.
@@ -125,6 +130,12 @@ public struct BatchwatchConfiguration: Sendable, Equatable {
     /// calls UTC "GMT", which is shown as `UTC`.
     public static func displayName(of timeZone: TimeZone) -> String {
         timeZone.identifier == "GMT" ? "UTC" : timeZone.identifier
+    }
+
+    /// The address of the timeline page of the window that starts on `day` (`2026-11-20`), when
+    /// `report_url` is set.
+    public func reportPageURL(day: String) -> String? {
+        reportURL.map { "\($0)/\(day).html" }
     }
 
     /// `state_dir`, else `$XDG_STATE_HOME/batchwatch`, else `$HOME/.local/state/batchwatch`;

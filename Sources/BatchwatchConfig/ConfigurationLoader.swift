@@ -93,7 +93,8 @@ private struct ConfigurationBuilder {
         let top = try reader.mapping(
             Located(node: root, path: ""),
             allowed: ["timezone", "region", "include_unscheduled", "concurrency", "metrics", "state_dir",
-                      "language", "jobs", "alarms", "ignore", "notify", "regions", "accounts", "role_name", "organization"],
+                      "language", "jobs", "alarms", "ignore", "notify", "regions", "accounts", "role_name", "organization",
+                      "report_dir", "report_url"],
             expected: "a mapping of configuration keys")
         var configuration = BatchwatchConfiguration(file: reader.file)
         if let value = top["timezone"] { configuration.timeZone = try reader.timeZone(value) }
@@ -108,6 +109,13 @@ private struct ConfigurationBuilder {
         if let value = top["state_dir"] { configuration.stateDirectoryOverride = try stateDirectory(value) }
         if let value = top["language"] { configuration.language = try reader.choice(value, of: DigestLanguage.self) }
         if let value = top["jobs"] { configuration.jobs = try jobs(value) }
+        if let value = top["report_dir"] { configuration.reportDirectory = try reportDirectory(value) }
+        if let value = top["report_url"] {
+            guard top["report_dir"] != nil else {
+                throw reader.error("report_url needs report_dir: it is where the pages it links are written", at: value)
+            }
+            configuration.reportURL = try reportURL(value)
+        }
         if let value = top["alarms"] { configuration.alarms = try alarms(value) }
         if let value = top["ignore"] { configuration.ignore = try ignoreRules(value, timeZone: configuration.timeZone) }
         if let value = top["notify"] { configuration.notify = try notify(value) }
@@ -253,6 +261,35 @@ private struct ConfigurationBuilder {
             return home + path.dropFirst()
         }
         return path
+    }
+
+    /// An absolute path (or `~/…`), where the HTML timelines are written.
+    private func reportDirectory(_ located: Located) throws(ConfigurationError) -> String {
+        let path = try stateDirectory(located)
+        guard path.hasPrefix("/") else {
+            throw reader.error("expected an absolute directory path, found '\(path)'", at: located)
+        }
+        return path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+
+    /// The http(s) base URL where `report_dir` is served, without query or fragment; kept without
+    /// its trailing slash.
+    private func reportURL(_ located: Located) throws(ConfigurationError) -> String {
+        let text = try reader.string(located)
+        let components = URLComponents(string: text)
+        let scheme = components?.scheme?.lowercased()
+        guard let components, scheme == "https" || scheme == "http", let host = components.host, !host.isEmpty,
+            components.query == nil, components.fragment == nil, components.user == nil, components.password == nil
+        else {
+            // An address with a user or password in it is not repeated: it may hold a secret.
+            let found = components?.user != nil || components?.password != nil ? "an address with credentials" : "'\(text)'"
+            throw reader.error(
+                "expected the http or https address where report_dir is served (https://HOST/PATH, no query or credentials), found \(found)",
+                at: located)
+        }
+        var url = text
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
     }
 
     // MARK: Jobs

@@ -51,16 +51,25 @@ struct SNSDigest {
     /// The text digest; when it is over the size limit, the most important problems that fit
     /// (`Digest.linesByImportance`) and a line that says how many were left out.
     func textMessage() -> String {
-        let full = digest.text()
-        guard full.utf8.count > Self.maxMessageBytes - 200 else { return full }
+        let full = withTimelineLink(digest.text().components(separatedBy: "\n"), markdown: false)
+        guard full.joined(separator: "\n").utf8.count > Self.maxMessageBytes - 200 else { return full.joined(separator: "\n") }
         let ranked = digest.linesByImportance
         var keep = ranked.count
         while keep > 0 {
-            let text = digest.text(only: Array(ranked.prefix(keep))) + "\n" + cutNotice(ranked.count - keep)
+            let lines = withTimelineLink(digest.text(only: Array(ranked.prefix(keep))).components(separatedBy: "\n"), markdown: false)
+            let text = (lines + [cutNotice(ranked.count - keep)]).joined(separator: "\n")
             if text.utf8.count <= Self.maxMessageBytes { return text }
             keep -= max(1, keep / 10)
         }
-        return fitted(full.components(separatedBy: "\n"), maxBytes: Self.maxMessageBytes).joined(separator: "\n")
+        return fitted(full, maxBytes: Self.maxMessageBytes).joined(separator: "\n")
+    }
+
+    /// `lines` with "Open the timeline: URL" after the headline, when `report_url` is set: second,
+    /// so that cutting a long digest keeps it.
+    private func withTimelineLink(_ lines: [String], markdown: Bool) -> [String] {
+        guard let url = report.timelineURL, !lines.isEmpty else { return lines }
+        let link = digest.phrase(markdown ? .timelineLinkMarkdown : .timelineLinkText, ["url": url])
+        return [lines[0], link] + lines.dropFirst()
     }
 
     /// `lines` cut to `maxBytes`, ending with a line that says how many were left out.
@@ -100,7 +109,7 @@ struct SNSDigest {
 
     /// The notification, its description cut by whole lines until the JSON fits.
     func chatbotJSON() -> Data {
-        let lines = digest.markdown().components(separatedBy: "\n")
+        let lines = withTimelineLink(digest.markdown().components(separatedBy: "\n"), markdown: true)
         var notification = chatbotNotification(description: lines.joined(separator: "\n"))
         var encoded = Self.encode(notification)
         guard encoded.count > Self.maxMessageBytes else { return encoded }

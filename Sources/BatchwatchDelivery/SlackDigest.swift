@@ -50,6 +50,7 @@ struct SlackDigest {
         var blocks = [SlackBlock.section(TextLimits.slackEscaped(line, limit: Self.maxSectionText))]
         if let recovered = recoveredText() { blocks.append(.section(recovered)) }
         if let notes = notesText() { blocks.append(.context(notes)) }
+        if let timeline = timelineLink() { blocks.append(.context(timeline)) }
         return SlackMessage(text: fallback(firstLine: line), blocks: blocks)
     }
 
@@ -57,7 +58,9 @@ struct SlackDigest {
         let lines = digest.lines
         let notes = notesText()
         let recovered = recoveredText()
-        let fixedBlocks = 2 + (notes == nil ? 0 : 1) + (recovered == nil ? 0 : 1)  // header and context line, notes, recoveries
+        let timeline = timelineLink()
+        // header and context line, notes, recoveries, the timeline link
+        let fixedBlocks = 2 + (notes == nil ? 0 : 1) + (recovered == nil ? 0 : 1) + (timeline == nil ? 0 : 1)
         var shown = lines
         var omitted = 0
         if lines.count > Self.maxBlocks - fixedBlocks {
@@ -74,6 +77,7 @@ struct SlackDigest {
         if let recovered { blocks.append(.section(recovered)) }
         if let notes { blocks.append(.context(notes)) }
         blocks.append(.context(TextLimits.slackEscaped(contextLine, limit: Self.maxSectionText)))
+        if let timeline { blocks.append(.context(timeline)) }
         return SlackMessage(text: fallback(firstLine: digest.title), blocks: blocks)
     }
 
@@ -101,6 +105,12 @@ struct SlackDigest {
             ["window": digest.windowLabel, "total": "\(report.findings.count)", "counts": digest.countsByKind, "summary": digest.checkedSummary])
     }
 
+    /// "<https://…/2026-11-20.html|Open the timeline>", when `report_url` is set.
+    private func timelineLink() -> String? {
+        guard let url = report.timelineURL, url.count <= 2000 else { return nil }
+        return "<\(TextLimits.slackEscaped(url).replacingOccurrences(of: "|", with: "%7C"))|\(digest.phrase(.timelineLinkLabel))>"
+    }
+
     /// The recoveries, one line each, in one section.
     private func recoveredText() -> String? {
         guard !digest.recoveryLines.isEmpty else { return nil }
@@ -116,7 +126,8 @@ struct SlackDigest {
     /// The complete plain digest after `firstLine`, escaped, cut by whole lines below Slack's limit.
     private func fallback(firstLine: String) -> String {
         let body = digest.text().split(separator: "\n", omittingEmptySubsequences: false).dropFirst().map(String.init)
-        let lines = ([firstLine] + body).map(TextLimits.slackEscaped)
+        let timeline = report.timelineURL.map { [digest.phrase(.timelineLinkText, ["url": $0])] } ?? []
+        let lines = ([firstLine] + timeline + body).map(TextLimits.slackEscaped)
         var kept: [String] = []
         var used = 0
         for (index, line) in lines.enumerated() {

@@ -101,17 +101,18 @@ struct MetadataCredentialTests {
         let server = try LoopbackServer { _ in .text("unused") }
         let endpoint = server.baseURL.absoluteString
         server.stop()
+        let transport = CountingTransport(URLSessionTransport.shared)
         let provider = InstanceMetadataCredentialProvider(
-            environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": endpoint], transport: URLSessionTransport.shared,
-            logger: Logger(label: "test"))
-        let started = Date()
+            environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": endpoint], transport: transport, logger: Logger(label: "test"))
         do {
             _ = try await provider.credentials()
             Issue.record("expected notConfigured")
         } catch CredentialError.notConfigured(_, let reason) {
             #expect(reason.hasPrefix("no metadata service at \(endpoint)"))
         }
-        #expect(Date().timeIntervalSince(started) < 5)
+        // A refused connection says "no metadata service" at once: the token request and its one
+        // retry, no backoff and no waiting for a timeout (the clock is not asked to sleep).
+        #expect(transport.count == 2)
     }
 
     @Test func imdsCanBeDisabled() async throws {
@@ -146,5 +147,21 @@ struct MetadataCredentialTests {
         await #expect(throws: CredentialError.notConfigured(source: "EC2 instance metadata", reason: "the instance has no IAM role")) {
             _ = try await provider.credentials()
         }
+    }
+}
+
+/// A transport that counts the requests it passes on.
+final class CountingTransport: HTTPTransport, @unchecked Sendable {
+    private let inner: any HTTPTransport
+    private let lock = NSLock()
+    private var sent = 0
+
+    init(_ inner: any HTTPTransport) { self.inner = inner }
+
+    var count: Int { lock.withLock { sent } }
+
+    func send(_ request: HTTPRequest, timeout: TimeInterval) async throws -> HTTPResponse {
+        lock.withLock { sent += 1 }
+        return try await inner.send(request, timeout: timeout)
     }
 }

@@ -173,3 +173,29 @@ import Testing
         #expect(Fixtures.errorText("# nothing here\n") == "test.yml: the configuration is empty")
     }
 }
+
+/// `report_dir` and `report_url`: where the HTML timelines go and where they are served.
+@Suite struct ReportDirectoryConfigTests {
+    @Test func readsTheDirectoryAndTheAddressWithoutATrailingSlash() throws {
+        let configuration = try Fixtures.parse(
+            "report_dir: ~/reports/\nreport_url: https://ops.example.com/batchwatch/\n", environment: ["HOME": "/home/a"])
+        #expect(configuration.reportDirectory == "/home/a/reports")
+        #expect(configuration.reportURL == "https://ops.example.com/batchwatch")
+        #expect(configuration.reportPageURL(day: "2026-11-20") == "https://ops.example.com/batchwatch/2026-11-20.html")
+        let none = try Fixtures.parse("timezone: UTC\n")
+        #expect(none.reportDirectory == nil && none.reportPageURL(day: "2026-11-20") == nil)
+    }
+
+    @Test func badValuesNameTheFileLineAndKey() {
+        #expect(Fixtures.errorText("timezone: UTC\nreport_dir: reports\n")
+            == "test.yml:2: report_dir: expected an absolute directory path, found 'reports'")
+        #expect(Fixtures.errorText("report_dir: /srv/r\nreport_url: ftp://example.com/r\n")
+            == "test.yml:2: report_url: expected the http or https address where report_dir is served (https://HOST/PATH, no query or credentials), found 'ftp://example.com/r'")
+        #expect(Fixtures.errorText("report_url: https://example.com/r\n")
+            == "test.yml:1: report_url: report_url needs report_dir: it is where the pages it links are written")
+        let withPassword = Fixtures.errorText("report_dir: /srv/r\nreport_url: https://user:hunter2@example.com/r\n") ?? ""
+        #expect(withPassword.hasPrefix("test.yml:2: report_url: "))
+        #expect(!withPassword.contains("hunter2"))
+        #expect((Fixtures.errorText("report_dir: [a]\n") ?? "").hasPrefix("test.yml:1: report_dir: "))
+    }
+}

@@ -1,6 +1,6 @@
 """What scripts/demo runs: a private test bed, the demo night, one `batchwatch check`.
 
-    python3 testbed/worlds/demo.py --binary .build/debug/batchwatch [--format text|json|markdown]
+    python3 testbed/worlds/demo.py --binary .build/debug/batchwatch [--format text|json|markdown|slack|sns|html]
 
 Prints the digest batchwatch writes on stdout, then what its exit status means. Exits 0 when
 batchwatch answered 0 or 1 (the demo night has problems, so 1 is the expected answer), and
@@ -48,7 +48,7 @@ def main() -> int:
         return serve(sys.argv[2:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", required=True, help="the batchwatch executable")
-    parser.add_argument("--format", default="text", choices=["text", "json", "markdown", "slack", "sns"])
+    parser.add_argument("--format", default="text", choices=["text", "json", "markdown", "slack", "sns", "html"])
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 

@@ -36,6 +36,7 @@ public enum DigestKey: String, Sendable, CaseIterable {
     case ignoreRuleTitle, ignoreRuleReason, noteIgnoreExpiredOn, noteIgnoreExpiredAt
     // Slack.
     case slackHeader, slackOneProblem, slackProblems, slackOnDay, slackInWindow, slackIncomplete, slackAllClear
+    case timelineLinkLabel, timelineLinkText, timelineLinkMarkdown
     case slackOpenExecution, slackSignInTo, slackMore, slackContext, fallbackMoreLines
     // SNS and AWS Chatbot.
     case snsCutNotice, stepRedrive, stepSchedules, stepRunningLong, stepDeadline, stepAlarms, stepCheckErrors
@@ -178,6 +179,9 @@ public enum DigestStrings {
         .slackAllClear: "✅ batchwatch: {headline} · checked {summary}",
         .slackOpenExecution: "Open execution",
         .slackSignInTo: " (sign in to {account})",
+        .timelineLinkLabel: "Open the timeline",
+        .timelineLinkText: "Open the timeline: {url}",
+        .timelineLinkMarkdown: "[Open the timeline]({url})",
         .slackMore: "…and {omitted} more ({total} problems in all: {counts}). Run `batchwatch check` for the full list.",
         .slackContext: "Window {window} · {total} problems: {counts} · checked {summary}",
         .fallbackMoreLines: "…and {count} more lines",
@@ -292,6 +296,9 @@ public enum DigestStrings {
         .slackAllClear: "✅ batchwatch: {headline} · 確認対象: {summary}",
         .slackOpenExecution: "実行を開く",
         .slackSignInTo: "（{account} にサインイン）",
+        .timelineLinkLabel: "タイムラインを開く",
+        .timelineLinkText: "タイムラインを開く: {url}",
+        .timelineLinkMarkdown: "[タイムラインを開く]({url})",
         .slackMore: "ほか {omitted} 件（問題は全部で {total}件: {counts}）。すべて見るには `batchwatch check` を実行してください。",
         .slackContext: "対象期間 {window} · 問題 {total}件: {counts} · 確認対象: {summary}",
         .fallbackMoreLines: "ほか {count} 行",

@@ -18,7 +18,7 @@ struct Check: AsyncParsableCommand {
 
     /// What stdout carries.
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, markdown, slack, sns
+        case text, json, markdown, slack, sns, html
     }
 
     @OptionGroup var options: ConfigOptions
@@ -32,7 +32,7 @@ struct Check: AsyncParsableCommand {
     @Option(help: "Window end, an ISO 8601 instant with offset (with --from).")
     var to: String?
 
-    @Option(help: "What to print: text, json, markdown, slack or sns (the payload that would be posted).")
+    @Option(help: "What to print: text, json, markdown, slack or sns (the payload that would be posted), or html (the timeline page).")
     var format: Format = .text
 
     @Flag(help: "Check and print, but post nothing and record nothing.")
@@ -94,7 +94,11 @@ struct Check: AsyncParsableCommand {
             throw ExitCode(ExitStatus.usageOrConfiguration.rawValue)
         }
 
-        var report = await AccountsChecker(configuration: configuration, client: client, logger: logger).run(window: window, now: instant)
+        var checker = AccountsChecker(configuration: configuration, client: client, logger: logger)
+        checker.collectsTimeline = format == .html || configuration.reportDirectory != nil
+        var report = await checker.run(window: window, now: instant)
+        let timelineWritten = writeTimeline(report, configuration: configuration, logger: logger)
+        if timelineWritten { report.timelineURL = configuration.reportPageURL(day: window.firstLocalDay) }
         let deliverer = Deliverer(
             settings: configuration.notify, stateDirectory: configuration.stateDirectory(environment: environment),
             awsClient: client, logger: logger,
@@ -107,13 +111,29 @@ struct Check: AsyncParsableCommand {
             }
             report.delivery = await deliverer.deliver(report, force: force, progress: stopSignals.delivered)
         }
-        let status = ExitStatus(report: report)
+        let status = timelineWritten || configuration.reportDirectory == nil ? ExitStatus(report: report) : .incomplete
         stopSignals.finish(printing: render(report, notify: configuration.notify), status: status)
         if !dryRun {
             await RunMetrics.publish(report, configuration: configuration, duration: Date().timeIntervalSince(startedAt), client: client, logger: logger)
             await deliverer.heartbeat(exitStatus: status)
         }
         throw ExitCode(status.rawValue)
+    }
+
+    /// Writes the night's page and the index into `report_dir` (not with `--dry-run`, which
+    /// records nothing); `false` when that failed, which is said on stderr and makes the exit
+    /// status 3, like a digest that could not be delivered.
+    func writeTimeline(_ report: CheckReport, configuration: BatchwatchConfiguration, logger: Logger) -> Bool {
+        guard let directory = configuration.reportDirectory else { return false }
+        if dryRun { return true }
+        do {
+            let name = try ReportDirectory(path: directory).write(report)
+            logger.info("wrote the timeline \(name) and index.html", metadata: ["report_dir": "\(directory)"])
+            return true
+        } catch {
+            printError("batchwatch: could not write the timeline into report_dir \(directory): \(error)")
+            return false
+        }
     }
 
     /// `report` as a run stopped during delivery prints it: `outcomes` so far, and every other
@@ -135,6 +155,7 @@ struct Check: AsyncParsableCommand {
         case .json: String(decoding: report.jsonDocument(), as: UTF8.self)
         case .slack: Deliverer.payload(for: report, format: .slack, settings: notify)
         case .sns: Deliverer.payload(for: report, format: .sns, settings: notify)
+        case .html: String(TimelinePage(report: report).html().dropLast())  // printed with its own newline
         }
     }
 }
