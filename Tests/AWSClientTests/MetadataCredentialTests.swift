@@ -111,7 +111,7 @@ struct MetadataCredentialTests {
             #expect(reason.hasPrefix("no metadata service at \(endpoint)"))
         }
         // A refused connection says "no metadata service" at once: the token request and its one
-        // retry, no backoff and no waiting for a timeout (the clock is not asked to sleep).
+        // retry, nothing more.
         #expect(transport.count == 2)
     }
 
