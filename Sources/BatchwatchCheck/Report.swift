@@ -212,7 +212,8 @@ public struct CheckReport: Sendable, Equatable {
     public var timelineURL: String?
 
     public init(
-        window: CheckWindow, findings: [Finding], checked: CheckedCounts, notes: [DigestText] = [], delivery: [DeliveryOutcome] = [],
+        window: CheckWindow, findings: [Finding], checked: CheckedCounts, notes: [DigestText] = [],
+        delivery: [DeliveryOutcome] = [],
         recoveries: [Recovery] = [], language: DigestLanguage = .en
     ) {
         self.recoveries = recoveries.sorted { ($0.at, $0.job) < ($1.at, $1.job) }

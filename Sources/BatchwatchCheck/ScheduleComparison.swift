@@ -23,7 +23,8 @@ public struct ScheduleComparison: Sendable {
         ).run(now: now)
         var errors = resolved.report.findings.map { "\($0.job): \($0.cause ?? $0.error ?? "cannot be resolved")" }
         let written = resolved.jobs.filter { $0.job.schedule != .auto }
-        let read = await ReadSchedules(client: client, concurrency: configuration.concurrency).run(jobs: written, now: now)
+        let read = await ReadSchedules(client: client, concurrency: configuration.concurrency).run(
+            jobs: written, now: now)
         guard let schedules = read.schedules else {
             errors.append("the schedules in AWS could not be read: \(read.error.map { "\($0)" } ?? "unknown error")")
             return ([], errors)
@@ -33,10 +34,14 @@ public struct ScheduleComparison: Sendable {
             let discovered = schedules[machine.stateMachineArn] ?? []
             let zone = configuration.timeZone(for: job)
             guard !discovered.isEmpty else {
-                return "\(job.name): nothing in AWS starts \(machine.name) on a schedule (no rule or Scheduler schedule)"
+                return
+                    "\(job.name): nothing in AWS starts \(machine.name) on a schedule (no rule or Scheduler schedule)"
             }
             let sources = discovered.map { "\($0.source.kindName) \($0.source.qualifiedName)" }.joined(separator: ", ")
-            guard let drift = ScheduleDrift.compare(configured: schedule, timeZone: zone, discovered: discovered, from: now) else {
+            guard
+                let drift = ScheduleDrift.compare(
+                    configured: schedule, timeZone: zone, discovered: discovered, from: now)
+            else {
                 return "\(job.name): matches AWS (\(sources))"
             }
             return "\(job.name): differs from AWS (\(sources)): \(drift.summary(in: zone))"

@@ -1,9 +1,10 @@
 import BatchwatchCheck
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `report_dir`: each check's HTML timeline as `<window start date>.html`, and an `index.html`
@@ -38,7 +39,8 @@ public struct ReportDirectory: Sendable {
             .sorted(by: >)
             .prefix(Self.indexLength)
         let items = names.map { name in
-            let headline = Self.title(ofPage: (path as NSString).appendingPathComponent(name)) ?? String(name.dropLast(5))
+            let headline =
+                Self.title(ofPage: (path as NSString).appendingPathComponent(name)) ?? String(name.dropLast(5))
             return "<li><a href=\"\(TimelinePage.escape(name))\">\(TimelinePage.escape(headline))</a></li>"
         }
         return """
@@ -58,7 +60,8 @@ public struct ReportDirectory: Sendable {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         let head = String(decoding: (try? handle.read(upToCount: 4096)) ?? Data(), as: UTF8.self)
-        guard let open = head.range(of: "<title>"), let close = head.range(of: "</title>", range: open.upperBound..<head.endIndex)
+        guard let open = head.range(of: "<title>"),
+            let close = head.range(of: "</title>", range: open.upperBound..<head.endIndex)
         else { return nil }
         let title = String(head[open.upperBound..<close.lowerBound])
         let unescaped = title.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
@@ -69,8 +72,11 @@ public struct ReportDirectory: Sendable {
 
     /// `data` to `url` through a temporary file in the same directory, mode 0644.
     static func writePublic(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o644]),
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).tmp-\(UUID().uuidString)")
+        guard
+            FileManager.default.createFile(
+                atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o644]),
             chmod(temporary.path, 0o644) == 0
         else {
             try? FileManager.default.removeItem(at: temporary)

@@ -44,7 +44,9 @@ struct SNSDigest {
     var subject: String {
         switch digest.language {
         case .en: TextCut.cut(TextLimits.asciiLine(digest.title), to: Self.maxSubject, ellipsis: "...")
-        case .ja: TextCut.cut(TextLimits.printableLine(digest.title), to: Self.maxSubject, ellipsis: "…", measure: \.utf16.count)
+        case .ja:
+            TextCut.cut(
+                TextLimits.printableLine(digest.title), to: Self.maxSubject, ellipsis: "…", measure: \.utf16.count)
         }
     }
 
@@ -52,11 +54,14 @@ struct SNSDigest {
     /// (`Digest.linesByImportance`) and a line that says how many were left out.
     func textMessage() -> String {
         let full = withTimelineLink(digest.text().components(separatedBy: "\n"), markdown: false)
-        guard full.joined(separator: "\n").utf8.count > Self.maxMessageBytes - 200 else { return full.joined(separator: "\n") }
+        guard full.joined(separator: "\n").utf8.count > Self.maxMessageBytes - 200 else {
+            return full.joined(separator: "\n")
+        }
         let ranked = digest.linesByImportance
         var keep = ranked.count
         while keep > 0 {
-            let lines = withTimelineLink(digest.text(only: Array(ranked.prefix(keep))).components(separatedBy: "\n"), markdown: false)
+            let lines = withTimelineLink(
+                digest.text(only: Array(ranked.prefix(keep))).components(separatedBy: "\n"), markdown: false)
             let text = (lines + [cutNotice(ranked.count - keep)]).joined(separator: "\n")
             if text.utf8.count <= Self.maxMessageBytes { return text }
             keep -= max(1, keep / 10)

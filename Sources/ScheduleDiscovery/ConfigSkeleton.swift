@@ -55,7 +55,9 @@ public struct ConfigSkeleton: Sendable {
             lines += ["", "# Schedules batchwatch cannot check:"]
             for (machine, discovered) in unusable {
                 let reason = discovered.unusableReason ?? discovered.expression
-                lines.append("# - \(Self.comment(machine.name)): \(Self.comment(discovered.source.description)): \(Self.comment(reason))")
+                lines.append(
+                    "# - \(Self.comment(machine.name)): \(Self.comment(discovered.source.description)): \(Self.comment(reason))"
+                )
             }
         }
         let unscheduled = machines.filter(\.schedules.isEmpty)

@@ -34,14 +34,18 @@ struct TimelinePageTests {
             window: window,
             findings: [
                 Finding(
-                    kind: .failed, job: "nightly-etl", at: at("2026-11-20T02:14:09+09:00"), expectedAt: at("2026-11-20T02:00:00+09:00"),
-                    executionArn: "arn:aws:states:ap-northeast-1:123456789012:execution:nightly-etl:r1", error: "States.TaskFailed",
+                    kind: .failed, job: "nightly-etl", at: at("2026-11-20T02:14:09+09:00"),
+                    expectedAt: at("2026-11-20T02:00:00+09:00"),
+                    executionArn: "arn:aws:states:ap-northeast-1:123456789012:execution:nightly-etl:r1",
+                    error: "States.TaskFailed",
                     cause: "<b>connection refused</b> & more", state: "LoadToRedshift",
                     url: "https://console.aws.amazon.com/states/home?region=ap-northeast-1#/v2/executions/details/x"),
-                Finding(kind: .alarm, job: "etl-errors", at: at("2026-11-20T02:15:00+09:00"), cause: "Threshold Crossed"),
+                Finding(
+                    kind: .alarm, job: "etl-errors", at: at("2026-11-20T02:15:00+09:00"), cause: "Threshold Crossed"),
                 Finding(kind: .missing, job: "partner-export", at: at("2026-11-20T05:15:00+09:00")),
             ],
-            checked: CheckedCounts(jobs: 3, stateMachines: 3, executions: 3), notes: [.expressSkipped(machine: "clickstream")])
+            checked: CheckedCounts(jobs: 3, stateMachines: 3, executions: 3),
+            notes: [.expressSkipped(machine: "clickstream")])
         report.timeline = TimelineData(
             rows: ["nightly-etl", "partner-export", "<orphan>"],
             runs: [
@@ -51,9 +55,12 @@ struct TimelinePageTests {
             ],
             occurrences: [
                 TimelineOccurrence(
-                    row: "nightly-etl", expectedStart: at("2026-11-20T02:00:00+09:00"), startWithin: 900, maxDuration: 7200,
+                    row: "nightly-etl", expectedStart: at("2026-11-20T02:00:00+09:00"), startWithin: 900,
+                    maxDuration: 7200,
                     finishBy: at("2026-11-20T07:00:00+09:00")),
-                TimelineOccurrence(row: "partner-export", expectedStart: at("2026-11-20T05:00:00+09:00"), startWithin: 900, maxDuration: nil),
+                TimelineOccurrence(
+                    row: "partner-export", expectedStart: at("2026-11-20T05:00:00+09:00"), startWithin: 900,
+                    maxDuration: nil),
             ],
             unlisted: ["partner-export"], now: at("2026-11-21T08:30:00+09:00"))
         return report
@@ -83,7 +90,10 @@ struct TimelinePageTests {
         let report = night
         let html = TimelinePage(report: report).html()
         let svg = TimelinePage(report: report).svg()
-        #expect(count("<a href=\"https://[^\"]+\"><rect class=\"r (ok|fail|abort|run)\"[^>]*><title>[^<]+</title></rect></a>", in: svg) == 3)
+        #expect(
+            count(
+                "<a href=\"https://[^\"]+\"><rect class=\"r (ok|fail|abort|run)\"[^>]*><title>[^<]+</title></rect></a>",
+                in: svg) == 3)
         #expect(html.contains("<title>r1\n2026-11-20 02:00:30 – 2026-11-20 02:14:30\nFAILED</title>"))
         #expect(html.contains("r\u{20}fail"))
         #expect(html.contains("o1\n2026-11-20 23:50:00 – still running\nRUNNING"))
@@ -102,7 +112,10 @@ struct TimelinePageTests {
         #expect(!html.contains("<orphan>"))
         #expect(html.contains("&lt;orphan&gt;"))
         #expect(html.contains("&lt;b&gt;connection refused&lt;/b&gt; &amp; more"))
-        #expect(html.contains("<th>kind</th><th>job</th><th>time</th><th>state</th><th>error</th><th>message</th><th>streak</th><th>console</th>"))
+        #expect(
+            html.contains(
+                "<th>kind</th><th>job</th><th>time</th><th>state</th><th>error</th><th>message</th><th>streak</th><th>console</th>"
+            ))
         #expect(html.contains("<td>LoadToRedshift</td><td>States.TaskFailed</td>"))
         #expect(html.contains("<li>note: clickstream: skipped, an Express state machine"))
         // The headline and totals of the text digest, and every finding's job on the page.
@@ -119,16 +132,22 @@ struct TimelinePageTests {
 
     @Test func aDaylightSavingDayShowsTheHoursTheClockShowed() {
         let newYork = TimeZone(identifier: "America/New_York")!
-        let spring = windowHours(CheckReport(window: day("2026-03-08", newYork), findings: [], checked: CheckedCounts()))
+        let spring = windowHours(
+            CheckReport(window: day("2026-03-08", newYork), findings: [], checked: CheckedCounts()))
         #expect(spring.count == 23)
         #expect(!spring.contains("02"))
         #expect(spring.first == "03-08" && spring.last == "23")
-        let autumn = windowHours(CheckReport(window: day("2026-11-01", newYork), findings: [], checked: CheckedCounts()))
+        let autumn = windowHours(
+            CheckReport(window: day("2026-11-01", newYork), findings: [], checked: CheckedCounts()))
         #expect(autumn.count == 25)
         #expect(autumn.filter { $0 == "01" }.count == 2)
-        #expect(windowHours(CheckReport(window: day("2026-11-20", tokyo), findings: [], checked: CheckedCounts())).count == 24)
+        #expect(
+            windowHours(CheckReport(window: day("2026-11-20", tokyo), findings: [], checked: CheckedCounts())).count
+                == 24)
         // The page draws them: 23 window hour labels on the spring day.
-        let html = TimelinePage(report: CheckReport(window: day("2026-03-08", newYork), findings: [], checked: CheckedCounts())).html()
+        let html = TimelinePage(
+            report: CheckReport(window: day("2026-03-08", newYork), findings: [], checked: CheckedCounts())
+        ).html()
         #expect(count("<text class=\"hour( day)?\" ", in: html) == 23)
     }
 
@@ -141,29 +160,39 @@ struct TimelinePageTests {
         var runs: [TimelineRun] = []
         var occurrences: [TimelineOccurrence] = []
         var findings: [Finding] = []
-        let statuses: [ExecutionStatus] = [.succeeded, .succeeded, .succeeded, .succeeded, .succeeded, .succeeded, .failed, .succeeded, .aborted, .timedOut]
+        let statuses: [ExecutionStatus] = [
+            .succeeded, .succeeded, .succeeded, .succeeded, .succeeded, .succeeded, .failed, .succeeded, .aborted,
+            .timedOut,
+        ]
         for job in 0..<120 {
             let row = "batch-job-\(String(format: "%03d", job))-nightly"
             let perDay = job < 80 ? 17 : 16  // 80 × 17 + 40 × 16 = 2,000
             for index in 0..<perDay {
                 let start = from.addingTimeInterval(Double(index) * 86_400 / Double(perDay) + Double(job * 37 % 600))
-                occurrences.append(TimelineOccurrence(row: row, expectedStart: start, startWithin: 900, maxDuration: 3600))
+                occurrences.append(
+                    TimelineOccurrence(row: row, expectedStart: start, startWithin: 900, maxDuration: 3600))
                 let status = statuses[(job + index) % statuses.count]
-                let arn = "arn:aws:states:ap-northeast-1:123456789012:execution:\(row):run-\(index)-0f4c6b2a-8f1e-4c2b-9d7e-3a1b5c9d0e\(String(format: "%02d", index))"
+                let arn =
+                    "arn:aws:states:ap-northeast-1:123456789012:execution:\(row):run-\(index)-0f4c6b2a-8f1e-4c2b-9d7e-3a1b5c9d0e\(String(format: "%02d", index))"
                 runs.append(
                     TimelineRun(
                         row: row, name: "run-\(index)", executionArn: arn, start: start.addingTimeInterval(60),
                         stop: start.addingTimeInterval(Double(300 + job * 13 % 2400)), status: status,
                         url: Checker.consoleURL(executionArn: arn, region: "ap-northeast-1")))
                 if status == .failed {
-                    findings.append(Finding(kind: .failed, job: row, at: start.addingTimeInterval(600), executionArn: arn, error: "States.TaskFailed"))
+                    findings.append(
+                        Finding(
+                            kind: .failed, job: row, at: start.addingTimeInterval(600), executionArn: arn,
+                            error: "States.TaskFailed"))
                 }
             }
         }
         var report = CheckReport(
-            window: window, findings: findings, checked: CheckedCounts(jobs: 120, stateMachines: 120, executions: runs.count))
+            window: window, findings: findings,
+            checked: CheckedCounts(jobs: 120, stateMachines: 120, executions: runs.count))
         report.timeline = TimelineData(
-            rows: (0..<120).map { "batch-job-\(String(format: "%03d", $0))-nightly" }, runs: runs, occurrences: occurrences,
+            rows: (0..<120).map { "batch-job-\(String(format: "%03d", $0))-nightly" }, runs: runs,
+            occurrences: occurrences,
             now: window.to.addingTimeInterval(8 * 3600))
         return report
     }
@@ -185,19 +214,26 @@ struct TimelinePageTests {
     @Test func runsGoToTheJobWhoseStartPrecedesThemAndUnreadMachinesAreNamed() {
         let window = day("2026-11-20", tokyo)
         let first = JobExpectation(
-            name: "morning", occurrences: [at("2026-11-20T02:00:00+09:00")], nextOccurrence: nil, startWithin: 900, maxDuration: nil)
+            name: "morning", occurrences: [at("2026-11-20T02:00:00+09:00")], nextOccurrence: nil, startWithin: 900,
+            maxDuration: nil)
         let second = JobExpectation(
-            name: "evening", occurrences: [at("2026-11-20T18:00:00+09:00")], nextOccurrence: nil, startWithin: 900, maxDuration: nil)
+            name: "evening", occurrences: [at("2026-11-20T18:00:00+09:00")], nextOccurrence: nil, startWithin: 900,
+            maxDuration: nil)
         let targets = [
             CheckTarget(arn: "arn:sm:shared", name: "shared", jobs: [first, second]),
             CheckTarget(arn: "arn:sm:quiet", name: "quiet-machine", jobs: []),
             CheckTarget(arn: "arn:sm:busy", name: "busy-machine", jobs: []),
-            CheckTarget(arn: "arn:sm:denied", name: "denied", jobs: [
-                JobExpectation(name: "locked", occurrences: [], nextOccurrence: nil, startWithin: 900, maxDuration: nil),
-            ]),
+            CheckTarget(
+                arn: "arn:sm:denied", name: "denied",
+                jobs: [
+                    JobExpectation(
+                        name: "locked", occurrences: [], nextOccurrence: nil, startWithin: 900, maxDuration: nil)
+                ]),
         ]
         func execution(_ name: String, _ start: String) -> ExecutionRecord {
-            ExecutionRecord(executionArn: "arn:x:\(name)", name: name, status: .succeeded, startDate: at(start), stopDate: at(start).addingTimeInterval(60))
+            ExecutionRecord(
+                executionArn: "arn:x:\(name)", name: name, status: .succeeded, startDate: at(start),
+                stopDate: at(start).addingTimeInterval(60))
         }
         let listings = [
             "arn:sm:shared": ExecutionPage(executions: [
@@ -207,7 +243,8 @@ struct TimelinePageTests {
             "arn:sm:quiet": ExecutionPage(executions: []),
             "arn:sm:busy": ExecutionPage(executions: [execution("c", "2026-11-20T09:00:00+09:00")]),
         ]
-        let data = TimelineData.collect(targets: targets, listings: listings, window: window, now: window.to, region: "ap-northeast-1")
+        let data = TimelineData.collect(
+            targets: targets, listings: listings, window: window, now: window.to, region: "ap-northeast-1")
         #expect(data.rows == ["morning", "evening", "busy-machine", "locked"])
         #expect(data.runs.map { "\($0.row):\($0.name)" } == ["morning:a", "busy-machine:c", "evening:b"])
         #expect(data.unlisted == ["locked"])

@@ -24,9 +24,12 @@ struct TimelineDeliveryTests {
         }
         let text = SNSDigest(report: linked(Fixture.report()), format: .text).message().message
         #expect(text.split(separator: "\n")[1] == "Open the timeline: \(Self.pageURL)")
-        let chatbot = String(decoding: SNSDigest(report: linked(Fixture.report()), format: .chatbot).chatbotJSON(), as: UTF8.self)
+        let chatbot = String(
+            decoding: SNSDigest(report: linked(Fixture.report()), format: .chatbot).chatbotJSON(), as: UTF8.self)
         #expect(chatbot.contains("[Open the timeline](\(Self.pageURL))"))
-        #expect(SNSDigest(report: Fixture.report(), format: .text).message().message == Digest(report: Fixture.report()).text())
+        #expect(
+            SNSDigest(report: Fixture.report(), format: .text).message().message
+                == Digest(report: Fixture.report()).text())
     }
 
     @Test func theLinkSurvivesAShortenedSlackDigest() throws {
@@ -47,7 +50,9 @@ struct TimelineDeliveryTests {
         // 33 older nights, and something that is not a night's page.
         for day in 1...33 {
             try Data("<title>batchwatch: night \(day)</title>".utf8)
-                .write(to: directory.appendingPathComponent(String(format: "2026-10-%02d.html", day % 31 + 1) + (day > 31 ? "x" : "")))
+                .write(
+                    to: directory.appendingPathComponent(
+                        String(format: "2026-10-%02d.html", day % 31 + 1) + (day > 31 ? "x" : "")))
         }
         try Data("x".utf8).write(to: directory.appendingPathComponent("notes.html"))
         let name = try reports.write(Fixture.report())
@@ -64,7 +69,8 @@ struct TimelineDeliveryTests {
         #expect(index.contains(">1 failed, 1 missing, 1 alarm — 2026-11-20 Asia/Tokyo</a>"))
 
         for file in [name, "index.html"] {
-            let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(file).path)
+            let attributes = try FileManager.default.attributesOfItem(
+                atPath: directory.appendingPathComponent(file).path)
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o644, "\(file)")
         }
         // Nothing is left behind by the atomic writes.

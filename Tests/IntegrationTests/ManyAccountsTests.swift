@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 extension IntegrationTests {
     /// Issue 17 through the real binary: every account and Region in one digest, against member
@@ -54,7 +54,9 @@ extension IntegrationTests {
 
         /// prod and staging both run nightly-etl in Tokyo (prod's failed, staging's never started);
         /// staging runs billing in us-east-1 (failed); prod has an unscheduled machine in us-east-1.
-        static func seedWorld(organization: Organization? = nil, prodExternalId: String? = "ext-prod") async throws -> [String: String] {
+        static func seedWorld(
+            organization: Organization? = nil, prodExternalId: String? = "ext-prod"
+        ) async throws -> [String: String] {
             let (bed, environment) = try await freshTestBed()
             _ = try await bed.seed(
                 Scenario(
@@ -117,12 +119,13 @@ extension IntegrationTests {
             #expect(document["status"] as? String == "incomplete")
             let findings = try run.findings()
             let summaries = Set(findings.map(Self.summary))
-            #expect(summaries.isSuperset(of: [
-                "failed nightly-etl \(Self.prod) ap-northeast-1",
-                "missing nightly-etl \(Self.staging) ap-northeast-1",
-                "failed billing \(Self.staging) us-east-1",
-                "failed adhoc \(Self.prod) us-east-1",
-            ]), "\(summaries.sorted())")
+            #expect(
+                summaries.isSuperset(of: [
+                    "failed nightly-etl \(Self.prod) ap-northeast-1",
+                    "missing nightly-etl \(Self.staging) ap-northeast-1",
+                    "failed billing \(Self.staging) us-east-1",
+                    "failed adhoc \(Self.prod) us-east-1",
+                ]), "\(summaries.sorted())")
             // The pinned job is read in staging only; the job name shared by two accounts is two findings.
             #expect(findings.filter { $0["job"] as? String == "billing" }.count == 1)
             // The denied account: one check_error per Region, naming it and the API; nothing else of it.
@@ -137,7 +140,8 @@ extension IntegrationTests {
             let goneFindings = findings.filter { $0["account"] as? String == Self.gone }
             #expect(goneFindings.count == 1)
             #expect(goneFindings.first?["job"] as? String == "gone")
-            #expect(((goneFindings.first?["cause"] as? String) ?? "").contains("AssumeRole"))
+            let goneCause = goneFindings.first?["cause"] as? String ?? ""
+            #expect(goneCause.contains("AssumeRole"))
             // Every finding carries a 12-digit account and a Region; links point at their own Region.
             for finding in findings {
                 #expect((finding["account"] as? String)?.count == 12 && finding["region"] != nil, "\(finding)")
@@ -156,7 +160,8 @@ extension IntegrationTests {
         @Test func organizationChecksItsActiveAccountsLessTheExcluded() async throws {
             let organization = Organization(accounts: [
                 OrgAccount(id: Self.prod, name: "prod"), OrgAccount(id: Self.staging, name: "staging"),
-                OrgAccount(id: Self.denied, name: "denied"), OrgAccount(id: "555555555555", name: "closed", status: "SUSPENDED"),
+                OrgAccount(id: Self.denied, name: "denied"),
+                OrgAccount(id: "555555555555", name: "closed", status: "SUSPENDED"),
             ])
             let environment = try await Self.seedWorld(organization: organization, prodExternalId: nil)
             let yaml = """
@@ -165,18 +170,22 @@ extension IntegrationTests {
                 regions: [ap-northeast-1, us-east-1]
                 organization: {role_name: batchwatch-reader, exclude: ["\(Self.denied)", master]}
 
-                """ + Self.jobs.replacingOccurrences(of: "state_machine: nightly-etl", with: "state_machine: nightly-etl\n    accounts: [\"\(Self.staging)\"]")
+                """
+                + Self.jobs.replacingOccurrences(
+                    of: "state_machine: nightly-etl",
+                    with: "state_machine: nightly-etl\n    accounts: [\"\(Self.staging)\"]")
             let run = try await runCheckBinary(yaml: yaml, environment: environment)
             let findings = try run.findings()
             let accounts = Set(findings.compactMap { $0["account"] as? String })
             #expect(accounts == [Self.prod, Self.staging], "\(findings.map(Self.summary))")
             // nightly-etl is a job only where it is pinned; in prod its machine is an unscheduled one.
-            #expect(Set(findings.map(Self.summary)) == [
-                "failed nightly-etl \(Self.prod) ap-northeast-1",
-                "missing nightly-etl \(Self.staging) ap-northeast-1",
-                "failed billing \(Self.staging) us-east-1",
-                "failed adhoc \(Self.prod) us-east-1",
-            ], "\(findings.map(Self.summary))")
+            #expect(
+                Set(findings.map(Self.summary)) == [
+                    "failed nightly-etl \(Self.prod) ap-northeast-1",
+                    "missing nightly-etl \(Self.staging) ap-northeast-1",
+                    "failed billing \(Self.staging) us-east-1",
+                    "failed adhoc \(Self.prod) us-east-1",
+                ], "\(findings.map(Self.summary))")
             #expect(run.status == 1, "\(run.stderr)")
             let checked = try #require(try run.jsonDocument()["checked"] as? [String: Any])
             #expect(checked["accounts"] as? Int == 2)
@@ -184,10 +193,14 @@ extension IntegrationTests {
 
         @Test func oneAccountOneRegionStillNamesBoth() async throws {
             let (bed, environment) = try await freshTestBed()
-            _ = try await bed.seed(Scenario(accounts: [], stateMachines: [
-                Machine(name: "adhoc", account: "123456789012", region: "ap-northeast-1",
-                        executions: [Self.failed("2026-11-20T12:00:00+09:00", "2026-11-20T12:01:00+09:00")]),
-            ]))
+            _ = try await bed.seed(
+                Scenario(
+                    accounts: [],
+                    stateMachines: [
+                        Machine(
+                            name: "adhoc", account: "123456789012", region: "ap-northeast-1",
+                            executions: [Self.failed("2026-11-20T12:00:00+09:00", "2026-11-20T12:01:00+09:00")])
+                    ]))
             let run = try await runCheckBinary(yaml: tokyoConfig(""), environment: environment)
             let findings = try run.findings()
             #expect(findings.map(Self.summary) == ["failed adhoc 123456789012 ap-northeast-1"])

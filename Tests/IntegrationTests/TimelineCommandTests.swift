@@ -1,22 +1,27 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 extension IntegrationTests {
     /// Issue 19 through the real binary: `--format html`, and `report_dir`/`report_url` with the
     /// Slack payload's link, against the local AWS.
     @Suite struct TimelineCommand {
-        @Test("report_dir gets the night's page and the index (0644); the SNS digest links it; the findings do not change")
+        @Test(
+            "report_dir gets the night's page and the index (0644); the SNS digest links it; the findings do not change"
+        )
         func reportDirectoryAndLink() async throws {
             let (bed, environment) = try await freshTestBed()
             try await bed.seed(
                 CheckCommand.nightly(
                     .init(
                         start: jst("2026-11-20T02:00:05"), stop: jst("2026-11-20T02:14:09"), status: .failed,
-                        failure: .init(state: "LoadToRedshift", error: "States.TaskFailed", cause: "connection refused"))))
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("timeline-\(UUID().uuidString)")
+                        failure: .init(state: "LoadToRedshift", error: "States.TaskFailed", cause: "connection refused")
+                    )))
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "timeline-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
-            let yaml = tokyoConfig(CheckCommand.nightlyJob)
+            let yaml =
+                tokyoConfig(CheckCommand.nightlyJob)
                 + "report_dir: \(directory.path)\nreport_url: https://ops.example.com/batchwatch/\n"
             let config = try writeConfig(yaml)
             let run = try await runBatchwatch(
@@ -32,7 +37,8 @@ extension IntegrationTests {
             let index = try String(contentsOf: directory.appendingPathComponent("index.html"), encoding: .utf8)
             #expect(index.contains("<a href=\"2026-11-20.html\">1 failed — 2026-11-20 Asia/Tokyo</a>"))
             for file in ["2026-11-20.html", "index.html"] {
-                let mode = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(file).path)[.posixPermissions]
+                let mode = try FileManager.default.attributesOfItem(
+                    atPath: directory.appendingPathComponent(file).path)[.posixPermissions]
                 #expect((mode as? NSNumber)?.intValue == 0o644)
             }
 
@@ -46,10 +52,14 @@ extension IntegrationTests {
         @Test("--format html prints the page and nothing else on stdout")
         func formatHTML() async throws {
             let (bed, environment) = try await freshTestBed()
-            try await bed.seed(CheckCommand.nightly(.init(start: jst("2026-11-20T02:00:04"), stop: jst("2026-11-20T02:40:00"))))
+            try await bed.seed(
+                CheckCommand.nightly(.init(start: jst("2026-11-20T02:00:04"), stop: jst("2026-11-20T02:40:00"))))
             let run = try await runBatchwatch(
-                ["check", "--config", try writeConfig(tokyoConfig(CheckCommand.nightlyJob)), "--date", Fixed.date, "--now", Fixed.nowText,
-                 "--format", "html"],
+                [
+                    "check", "--config", try writeConfig(tokyoConfig(CheckCommand.nightlyJob)), "--date", Fixed.date,
+                    "--now", Fixed.nowText,
+                    "--format", "html",
+                ],
                 environment: environment)
             #expect(run.status == 0, "stderr: \(run.stderr)")
             #expect(run.stdoutText.hasPrefix("<!DOCTYPE html>"))

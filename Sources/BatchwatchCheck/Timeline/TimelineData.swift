@@ -13,7 +13,10 @@ public struct TimelineRun: Sendable, Equatable {
     /// The console page of the execution.
     public var url: String?
 
-    public init(row: String, name: String, executionArn: String, start: Date, stop: Date?, status: ExecutionStatus, url: String? = nil) {
+    public init(
+        row: String, name: String, executionArn: String, start: Date, stop: Date?, status: ExecutionStatus,
+        url: String? = nil
+    ) {
         self.row = row
         self.name = name
         self.executionArn = executionArn
@@ -36,7 +39,9 @@ public struct TimelineOccurrence: Sendable, Equatable {
     /// The first `finish_by` time at or after the expected start; `nil` without `finish_by`.
     public var finishBy: Date?
 
-    public init(row: String, expectedStart: Date, startWithin: TimeInterval, maxDuration: TimeInterval?, finishBy: Date? = nil) {
+    public init(
+        row: String, expectedStart: Date, startWithin: TimeInterval, maxDuration: TimeInterval?, finishBy: Date? = nil
+    ) {
         self.row = row
         self.expectedStart = expectedStart
         self.startWithin = startWithin
@@ -59,7 +64,10 @@ public struct TimelineData: Sendable, Equatable {
     /// The instant the check took as now.
     public var now: Date
 
-    public init(rows: [String] = [], runs: [TimelineRun] = [], occurrences: [TimelineOccurrence] = [], unlisted: [String] = [], now: Date) {
+    public init(
+        rows: [String] = [], runs: [TimelineRun] = [], occurrences: [TimelineOccurrence] = [], unlisted: [String] = [],
+        now: Date
+    ) {
         self.rows = rows
         self.runs = runs
         self.occurrences = occurrences
@@ -101,7 +109,9 @@ extension TimelineData {
             let starts = target.jobs.flatMap { job in job.occurrences.map { ($0, job.name) } }.sorted { $0.0 < $1.0 }
             for execution in listing.executions
             where execution.startDate < window.to && (execution.stopDate ?? now) >= window.from {
-                let owner = starts.last { $0.0 <= execution.startDate.addingTimeInterval(RunClassifier.earlyStartTolerance) }?.1
+                let owner = starts.last {
+                    $0.0 <= execution.startDate.addingTimeInterval(RunClassifier.earlyStartTolerance)
+                }?.1
                 data.runs.append(
                     TimelineRun(
                         row: owner ?? rows[0], name: execution.name, executionArn: execution.executionArn,

@@ -75,7 +75,9 @@ public struct TimelinePage: Sendable {
         var ticks: [(Date, String, Bool)] = []
         while tick <= to {
             let parts = calendar.dateComponents([.month, .day, .hour], from: tick)
-            let label = parts.hour == 0 ? String(format: "%02d-%02d", parts.month!, parts.day!) : String(format: "%02d", parts.hour!)
+            let label =
+                parts.hour == 0
+                ? String(format: "%02d-%02d", parts.month!, parts.day!) : String(format: "%02d", parts.hour!)
             ticks.append((tick, label, tick >= report.window.from && tick < report.window.to))
             tick = tick.addingTimeInterval(3600)
         }
@@ -112,40 +114,47 @@ public struct TimelinePage: Sendable {
         let local = LocalTime(zone: report.window.timeZone)
         let unlisted = Set(report.timeline?.unlisted ?? [])
 
-        var out = "<svg class=\"tl\" role=\"img\" aria-label=\"timeline of the window\" width=\"\(Self.n(width))\" height=\"\(Self.n(height))\" viewBox=\"0 0 \(Self.n(width)) \(Self.n(height))\">"
+        var out =
+            "<svg class=\"tl\" role=\"img\" aria-label=\"timeline of the window\" width=\"\(Self.n(width))\" height=\"\(Self.n(height))\" viewBox=\"0 0 \(Self.n(width)) \(Self.n(height))\">"
         out += Self.patterns
         // Row stripes and labels.
         for (index, row) in rows.enumerated() {
             let rowTop = top + Double(index) * Self.rowHeight
             let unknown = unlisted.contains(row)
             let stripe = unknown ? "rb unk" : (index % 2 == 0 ? "rb" : "rb alt")
-            out += "<rect class=\"\(stripe)\" x=\"0\" y=\"\(Self.n(rowTop))\" width=\"\(Self.n(width))\" height=\"\(Self.n(Self.rowHeight))\"/>"
+            out +=
+                "<rect class=\"\(stripe)\" x=\"0\" y=\"\(Self.n(rowTop))\" width=\"\(Self.n(width))\" height=\"\(Self.n(Self.rowHeight))\"/>"
             let label = TextCut.cut(row, to: 30) + (unknown ? " (runs not read)" : "")
-            out += "<text class=\"lbl\" x=\"\(Self.n(left - 6))\" y=\"\(Self.n(rowTop + 14))\">\(Self.escape(label))<title>\(Self.escape(row))\(unknown ? ": its executions were not listed, so its runs are unknown" : "")</title></text>"
+            out +=
+                "<text class=\"lbl\" x=\"\(Self.n(left - 6))\" y=\"\(Self.n(rowTop + 14))\">\(Self.escape(label))<title>\(Self.escape(row))\(unknown ? ": its executions were not listed, so its runs are unknown" : "")</title></text>"
         }
         // Hour lines and labels.
         for tick in hourTicks() {
             let tx = Self.n(x(tick.at))
             out += "<line class=\"g\" x1=\"\(tx)\" y1=\"\(Self.n(top - 6))\" x2=\"\(tx)\" y2=\"\(Self.n(bottom))\"/>"
             let kind = tick.label.count > 2 ? "hour day" : "hour"
-            out += "<text class=\"\(kind)\(tick.inWindow ? "" : " out")\" x=\"\(tx)\" y=\"\(Self.n(top - 10))\">\(tick.label)</text>"
+            out +=
+                "<text class=\"\(kind)\(tick.inWindow ? "" : " out")\" x=\"\(tx)\" y=\"\(Self.n(top - 10))\">\(tick.label)</text>"
         }
         // Expected starts: the start grace, then max_duration, and the finish_by tick.
         for occurrence in report.timeline?.occurrences ?? [] {
             guard let rowTop = y(occurrence.row) else { continue }
             let start = occurrence.expectedStart
             let grace = start.addingTimeInterval(occurrence.startWithin)
-            var title = "\(occurrence.row): expected \(local.minute(start)), start within \(DurationText.describe(occurrence.startWithin))"
+            var title =
+                "\(occurrence.row): expected \(local.minute(start)), start within \(DurationText.describe(occurrence.startWithin))"
             if let maxDuration = occurrence.maxDuration {
                 let end = grace.addingTimeInterval(maxDuration)
                 title += ", max_duration \(DurationText.describe(maxDuration))"
                 out += Self.rect("band maxd", x(grace), rowTop + 3, x(end) - x(grace), Self.rowHeight - 6, title: nil)
             }
             if let finishBy = occurrence.finishBy { title += ", finish by \(local.minute(finishBy))" }
-            out += Self.rect("band grace", x(start), rowTop + 3, max(x(grace) - x(start), 1.5), Self.rowHeight - 6, title: title)
+            out += Self.rect(
+                "band grace", x(start), rowTop + 3, max(x(grace) - x(start), 1.5), Self.rowHeight - 6, title: title)
             if let finishBy = occurrence.finishBy, finishBy >= from, finishBy <= to {
                 let fx = x(finishBy)
-                out += "<path class=\"dl\" d=\"M\(Self.n(fx)) \(Self.n(rowTop + 1))v\(Self.n(Self.rowHeight - 2))m-4 0h8\"><title>\(Self.escape("\(occurrence.row): finish by \(local.minute(finishBy))"))</title></path>"
+                out +=
+                    "<path class=\"dl\" d=\"M\(Self.n(fx)) \(Self.n(rowTop + 1))v\(Self.n(Self.rowHeight - 2))m-4 0h8\"><title>\(Self.escape("\(occurrence.row): finish by \(local.minute(finishBy))"))</title></path>"
             }
         }
         // Runs, coloured and patterned by outcome, each linking to its execution.
@@ -156,7 +165,9 @@ public struct TimelinePage: Sendable {
             let x1 = x(run.stop ?? now)
             let stop = run.stop.map { Self.clock($0, local: local) } ?? "still running"
             let title = "\(run.name)\n\(Self.clock(run.start, local: local)) – \(stop)\n\(run.status.rawValue)"
-            let bar = Self.rect("r \(Self.outcomeClass(run.status))", x0, rowTop + 5, max(x1 - x0, 2), Self.rowHeight - 10, title: title)
+            let bar = Self.rect(
+                "r \(Self.outcomeClass(run.status))", x0, rowTop + 5, max(x1 - x0, 2), Self.rowHeight - 10, title: title
+            )
             if let url = run.url {
                 out += "<a href=\"\(Self.escape(url))\">\(bar)</a>"
             } else {
@@ -167,25 +178,32 @@ public struct TimelinePage: Sendable {
         for finding in report.findings {
             guard let rowTop = y(finding.job), finding.at >= from, finding.at <= to else { continue }
             let fx = x(finding.at)
-            let title = "\(finding.kind.label) · \(finding.job) · \(local.dayAndMinute(finding.at))"
+            let title =
+                "\(finding.kind.label) · \(finding.job) · \(local.dayAndMinute(finding.at))"
                 + (finding.readableCause.map { " · " + Digest.shorten($0, to: 200) } ?? "")
-            let shape = finding.kind == .alarm
+            let shape =
+                finding.kind == .alarm
                 ? "M\(Self.n(fx)) \(Self.n(rowTop + 2))l6 8-6 8-6-8z"
                 : "M\(Self.n(fx - 6)) \(Self.n(rowTop + 2))h12l-6 10z"
-            out += "<path class=\"mk k-\(finding.kind.rawValue)\" d=\"\(shape)\"><title>\(Self.escape(title))</title></path>"
+            out +=
+                "<path class=\"mk k-\(finding.kind.rawValue)\" d=\"\(shape)\"><title>\(Self.escape(title))</title></path>"
         }
         // The window's ends, and now.
-        for (edge, label) in [(report.window.from, "window start"), (report.window.to, "window end")] where edge >= from && edge <= to {
+        for (edge, label) in [(report.window.from, "window start"), (report.window.to, "window end")]
+        where edge >= from && edge <= to {
             let wx = Self.n(x(edge))
-            out += "<line class=\"win\" x1=\"\(wx)\" y1=\"\(Self.n(top - 4))\" x2=\"\(wx)\" y2=\"\(Self.n(bottom))\"><title>\(label) \(local.dayAndMinute(edge))</title></line>"
+            out +=
+                "<line class=\"win\" x1=\"\(wx)\" y1=\"\(Self.n(top - 4))\" x2=\"\(wx)\" y2=\"\(Self.n(bottom))\"><title>\(label) \(local.dayAndMinute(edge))</title></line>"
         }
         if let timelineNow = report.timeline?.now, timelineNow >= from, timelineNow <= to {
             let nx = Self.n(x(timelineNow))
-            out += "<line class=\"now\" x1=\"\(nx)\" y1=\"\(Self.n(top - 4))\" x2=\"\(nx)\" y2=\"\(Self.n(bottom))\"><title>now \(local.dayAndMinute(timelineNow))</title></line>"
+            out +=
+                "<line class=\"now\" x1=\"\(nx)\" y1=\"\(Self.n(top - 4))\" x2=\"\(nx)\" y2=\"\(Self.n(bottom))\"><title>now \(local.dayAndMinute(timelineNow))</title></line>"
             out += "<text class=\"nowl\" x=\"\(nx)\" y=\"\(Self.n(top - 24))\">now</text>"
         }
         if rows.isEmpty {
-            out += "<text class=\"lbl\" x=\"\(Self.n(left + 8))\" y=\"\(Self.n(top + 14))\" text-anchor=\"start\">No runs, expected starts or findings in the window.</text>"
+            out +=
+                "<text class=\"lbl\" x=\"\(Self.n(left + 8))\" y=\"\(Self.n(top + 14))\" text-anchor=\"start\">No runs, expected starts or findings in the window.</text>"
         }
         return out + "</svg>"
     }
@@ -197,13 +215,18 @@ public struct TimelinePage: Sendable {
             ("<rect class=\"r fail\" x=\"2\" y=\"4\" width=\"24\" height=\"10\"/>", "failed / timed out"),
             ("<rect class=\"r abort\" x=\"2\" y=\"4\" width=\"24\" height=\"10\"/>", "aborted"),
             ("<rect class=\"r run\" x=\"2\" y=\"4\" width=\"24\" height=\"10\"/>", "running"),
-            ("<rect class=\"band grace\" x=\"2\" y=\"2\" width=\"8\" height=\"14\"/><rect class=\"band maxd\" x=\"10\" y=\"2\" width=\"16\" height=\"14\"/>", "expected start: grace, then max_duration"),
+            (
+                "<rect class=\"band grace\" x=\"2\" y=\"2\" width=\"8\" height=\"14\"/><rect class=\"band maxd\" x=\"10\" y=\"2\" width=\"16\" height=\"14\"/>",
+                "expected start: grace, then max_duration"
+            ),
             ("<path class=\"dl\" d=\"M14 1v16m-4 0h8\"/>", "finish_by deadline"),
             ("<path class=\"mk k-failed\" d=\"M8 3h12l-6 10z\"/>", "problem"),
             ("<path class=\"mk k-alarm\" d=\"M14 1l6 8-6 8-6-8z\"/>", "alarm"),
             ("<line class=\"now\" x1=\"14\" y1=\"0\" x2=\"14\" y2=\"18\"/>", "now"),
         ]
-        let entries = items.map { "<span><svg width=\"28\" height=\"18\" aria-hidden=\"true\">\(Self.patterns)\($0.0)</svg>\($0.1)</span>" }
+        let entries = items.map {
+            "<span><svg width=\"28\" height=\"18\" aria-hidden=\"true\">\(Self.patterns)\($0.0)</svg>\($0.1)</span>"
+        }
         return "<p class=\"legend\">" + entries.joined() + "</p>"
     }
 
@@ -212,17 +235,26 @@ public struct TimelinePage: Sendable {
     func findingsTable(_ digest: Digest) -> String {
         guard !report.findings.isEmpty else { return "<section><h2>Findings</h2><p>None.</p></section>\n" }
         let local = LocalTime(zone: report.window.timeZone)
-        var out = "<section><h2>Findings</h2>\n<table><thead><tr><th>kind</th><th>job</th><th>time</th><th>state</th><th>error</th><th>message</th><th>streak</th><th>console</th></tr></thead><tbody>\n"
+        var out =
+            "<section><h2>Findings</h2>\n<table><thead><tr><th>kind</th><th>job</th><th>time</th><th>state</th><th>error</th><th>message</th><th>streak</th><th>console</th></tr></thead><tbody>\n"
         for finding in report.findings {
-            let message = [finding.detail, finding.readableCause.map { Digest.shorten($0, to: 300) }].compactMap { $0 }.joined(separator: " · ")
-            let streak = [finding.streak.map(String.init), digest.acrossNights(finding, local: local).nilIfEmpty].compactMap { $0 }.joined(separator: " · ")
+            let message = [finding.detail, finding.readableCause.map { Digest.shorten($0, to: 300) }].compactMap { $0 }
+                .joined(separator: " · ")
+            let streak = [finding.streak.map(String.init), digest.acrossNights(finding, local: local).nilIfEmpty]
+                .compactMap { $0 }.joined(separator: " · ")
             let link = finding.url.map { "<a href=\"\(Self.escape($0))\">execution</a>" } ?? ""
             let cells = [
-                "<span class=\"kind k-\(finding.kind.rawValue)\">\(Self.escape(finding.kind.label))</span>", Self.escape(finding.job),
-                Self.escape(local.dayAndMinute(finding.at)), Self.escape(finding.state ?? ""), Self.escape(finding.error ?? ""),
+                "<span class=\"kind k-\(finding.kind.rawValue)\">\(Self.escape(finding.kind.label))</span>",
+                Self.escape(finding.job),
+                Self.escape(local.dayAndMinute(finding.at)), Self.escape(finding.state ?? ""),
+                Self.escape(finding.error ?? ""),
                 Self.escape(message), Self.escape(streak), link,
             ]
-            out += "<tr>" + cells.enumerated().map { $0.offset == 2 ? "<td class=\"t\">\($0.element)</td>" : "<td>\($0.element)</td>" }.joined() + "</tr>\n"
+            out +=
+                "<tr>"
+                + cells.enumerated().map {
+                    $0.offset == 2 ? "<td class=\"t\">\($0.element)</td>" : "<td>\($0.element)</td>"
+                }.joined() + "</tr>\n"
         }
         return out + "</tbody></table></section>\n"
     }
@@ -231,10 +263,13 @@ public struct TimelinePage: Sendable {
         var items = digest.recoveryLines
         items += digest.notes.map { digest.phrase(.textNote, ["note": $0]) }
         if let unlisted = report.timeline?.unlisted, !unlisted.isEmpty {
-            items.append("note: the executions of \(unlisted.joined(separator: ", ")) were not listed: their rows show no runs because none were read")
+            items.append(
+                "note: the executions of \(unlisted.joined(separator: ", ")) were not listed: their rows show no runs because none were read"
+            )
         }
         guard !items.isEmpty else { return "" }
-        return "<section><h2>Notes</h2><ul>" + items.map { "<li>\(Self.escape($0))</li>" }.joined() + "</ul></section>\n"
+        return "<section><h2>Notes</h2><ul>" + items.map { "<li>\(Self.escape($0))</li>" }.joined()
+            + "</ul></section>\n"
     }
 
     // MARK: Pieces
@@ -248,7 +283,9 @@ public struct TimelinePage: Sendable {
         }
     }
 
-    static func rect(_ cls: String, _ x: Double, _ y: Double, _ width: Double, _ height: Double, title: String?) -> String {
+    static func rect(
+        _ cls: String, _ x: Double, _ y: Double, _ width: Double, _ height: Double, title: String?
+    ) -> String {
         let body = title.map { "><title>\(escape($0))</title></rect>" } ?? "/>"
         return "<rect class=\"\(cls)\" x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\"\(body)"
     }

@@ -32,7 +32,10 @@ struct Check: AsyncParsableCommand {
     @Option(help: "Window end, an ISO 8601 instant with offset (with --from).")
     var to: String?
 
-    @Option(help: "What to print: text, json, markdown, slack or sns (the payload that would be posted), or html (the timeline page).")
+    @Option(
+        help:
+            "What to print: text, json, markdown, slack or sns (the payload that would be posted), or html (the timeline page)."
+    )
     var format: Format = .text
 
     @Flag(help: "Check and print, but post nothing and record nothing.")
@@ -107,14 +110,18 @@ struct Check: AsyncParsableCommand {
         )
         if !dryRun {
             stopSignals.checked { [self, report] outcomes in
-                render(Self.interrupted(report, outcomes: outcomes, notify: configuration.notify), notify: configuration.notify)
+                render(
+                    Self.interrupted(report, outcomes: outcomes, notify: configuration.notify),
+                    notify: configuration.notify)
             }
             report.delivery = await deliverer.deliver(report, force: force, progress: stopSignals.delivered)
         }
         let status = timelineWritten || configuration.reportDirectory == nil ? ExitStatus(report: report) : .incomplete
         stopSignals.finish(printing: render(report, notify: configuration.notify), status: status)
         if !dryRun {
-            await RunMetrics.publish(report, configuration: configuration, duration: Date().timeIntervalSince(startedAt), client: client, logger: logger)
+            await RunMetrics.publish(
+                report, configuration: configuration, duration: Date().timeIntervalSince(startedAt), client: client,
+                logger: logger)
             await deliverer.heartbeat(exitStatus: status)
         }
         throw ExitCode(status.rawValue)

@@ -58,7 +58,8 @@ struct Discover: AsyncParsableCommand {
     func configurationIfAny(environment: [String: String]) throws -> BatchwatchConfiguration? {
         let isNamed = options.config != nil || !(environment["BATCHWATCH_CONFIG"] ?? "").isEmpty
         let path = ConfigurationLoader.resolvePath(
-            explicit: options.config, environment: environment, fileExists: { FileManager.default.fileExists(atPath: $0) })
+            explicit: options.config, environment: environment,
+            fileExists: { FileManager.default.fileExists(atPath: $0) })
         guard isNamed || FileManager.default.fileExists(atPath: path) else { return nil }
         return try options.load(environment: environment)
     }
