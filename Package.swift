@@ -42,7 +42,9 @@ let package = Package(
         // What starts each state machine, read from EventBridge rules and Scheduler schedules.
         .target(
             name: "ScheduleDiscovery",
-            dependencies: ["AWSClient", "BatchwatchConfig", "Schedules", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "AWSClient", "BatchwatchConfig", "Schedules", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The check: what ran against what was expected, and the digest it produces.
         .target(
@@ -76,7 +78,8 @@ let package = Package(
         .testTarget(
             name: "CheckTests",
             dependencies: [
-                "BatchwatchCheck", "Schedules", "AWSClient", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "BatchwatchCheck", "Schedules", "AWSClient", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "DiscoveryTests", dependencies: ["ScheduleDiscovery", "TestSupport"]),

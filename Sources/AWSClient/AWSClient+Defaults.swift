@@ -16,8 +16,9 @@ extension AWSClient {
         transport: any HTTPTransport = URLSessionTransport.shared,
         clock: any WallClock = SystemWallClock()
     ) throws -> AWSClient {
-        guard let region = try RegionResolver(environment: environment, homeDirectory: homeDirectory)
-            .region(configRegion: configRegion)
+        guard
+            let region = try RegionResolver(environment: environment, homeDirectory: homeDirectory)
+                .region(configRegion: configRegion)
         else {
             throw AWSConfigurationError(
                 "no AWS region: set region: in the config, AWS_REGION, AWS_DEFAULT_REGION or region in the profile")

@@ -1,7 +1,8 @@
 import Foundation
 import Logging
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// One AWS operation ready to be signed and sent.
@@ -86,7 +87,9 @@ extension AWSClient {
             if Task.isCancelled { throw CancellationError() }
             logger.warning(
                 "network error: \(error.localizedDescription)",
-                metadata: ["operation": "\(call.service.signingName):\(call.operation)", "url-error": "\(error.code.rawValue)"])
+                metadata: [
+                    "operation": "\(call.service.signingName):\(call.operation)", "url-error": "\(error.code.rawValue)",
+                ])
             // An answer over the size cap would be as large again: not worth another attempt.
             let retryable = error.code != .dataLengthExceedsMaximum
             return .failure(transportError(call, error), retryable: retryable)
@@ -100,13 +103,15 @@ extension AWSClient {
         await recordResponse(call, throttled: throttled)
         let failure = redacted(awsError(call, response: response, details: details), credentials)
         if !skewCorrected, Self.isSkewError(code: details.code, message: details.message),
-           let serverDate = response.headers["Date"].flatMap(RetryAfter.httpDate)
+            let serverDate = response.headers["Date"].flatMap(RetryAfter.httpDate)
         {
             let offset = serverDate.timeIntervalSince(clock.now())
             await clockOffset.set(offset)
             logger.warning(
                 "clock skew: correcting by \(Int(offset.rounded())) s and retrying",
-                metadata: ["operation": "\(call.service.signingName):\(call.operation)", "code": "\(details.code ?? "")"])
+                metadata: [
+                    "operation": "\(call.service.signingName):\(call.operation)", "code": "\(details.code ?? "")",
+                ])
             return .again
         }
         return .failure(
@@ -129,8 +134,10 @@ extension AWSClient {
     }
 
     private func awsError(_ call: AWSCall, response: HTTPResponse, details: ErrorDetails) -> AWSError {
-        let requestId = details.requestId ?? response.headers["x-amzn-RequestId"] ?? response.headers["x-amz-request-id"]
-        let message = details.message.flatMap { $0.isEmpty ? nil : $0 }
+        let requestId =
+            details.requestId ?? response.headers["x-amzn-RequestId"] ?? response.headers["x-amz-request-id"]
+        let message =
+            details.message.flatMap { $0.isEmpty ? nil : $0 }
             ?? Self.statusMessage(response)
         return AWSError(
             kind: AWSError.kind(code: details.code, status: response.status), code: details.code, message: message,
@@ -141,7 +148,8 @@ extension AWSClient {
         if error.code == .dataLengthExceedsMaximum {
             return AWSError(
                 kind: .unreadableResponse,
-                message: "the answer is larger than the \(URLSessionTransport.defaultMaxResponseBytes / 1_048_576) MiB cap (\(call.url.host ?? "?"))",
+                message:
+                    "the answer is larger than the \(URLSessionTransport.defaultMaxResponseBytes / 1_048_576) MiB cap (\(call.url.host ?? "?"))",
                 service: call.service.signingName, operation: call.operation)
         }
         return AWSError(
@@ -153,7 +161,8 @@ extension AWSClient {
     private func deadlineError(_ call: AWSCall, attempts: Int, last: AWSError) -> AWSError {
         var error = last
         error.kind = .deadlineExceeded
-        error.message = "gave up after \(attempts) attempt(s); last error: " + (last.code.map { "\($0): " } ?? "") + last.message
+        error.message =
+            "gave up after \(attempts) attempt(s); last error: " + (last.code.map { "\($0): " } ?? "") + last.message
         error.code = nil
         return error
     }

@@ -71,18 +71,22 @@ public struct AWSClient: Sendable {
 
     /// The same client signing with `provider` (`nil`: unsigned), optionally in another region.
     public func with(credentialProvider provider: (any CredentialProvider)?, region: String? = nil) -> AWSClient {
-        AWSClient(copying: self, credentialProvider: provider, region: region ?? self.region, deadline: deadline, account: account)
+        AWSClient(
+            copying: self, credentialProvider: provider, region: region ?? self.region, deadline: deadline,
+            account: account)
     }
 
     /// The same client calling `account` with `provider` in `region`: its throttles are paced
     /// apart from every other account's.
-    public func with(account: String, credentialProvider provider: any CredentialProvider, region: String) -> AWSClient {
+    public func with(account: String, credentialProvider provider: any CredentialProvider, region: String) -> AWSClient
+    {
         AWSClient(copying: self, credentialProvider: provider, region: region, deadline: deadline, account: account)
     }
 
     /// The same client with another deadline (no attempt starts and no backoff sleeps past it).
     public func with(deadline: Date?) -> AWSClient {
-        AWSClient(copying: self, credentialProvider: credentialProvider, region: region, deadline: deadline, account: account)
+        AWSClient(
+            copying: self, credentialProvider: credentialProvider, region: region, deadline: deadline, account: account)
     }
 
     /// The seconds added to the local clock to get the servers' time (0 until a skew was seen).

@@ -15,7 +15,7 @@ public struct EndpointResolver: Sendable {
         for name in ["AWS_ENDPOINT_URL_\(service.environmentSuffix)", "AWS_ENDPOINT_URL"] {
             guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { continue }
             guard let url = URL(string: value), let scheme = url.scheme?.lowercased(),
-                  scheme == "http" || scheme == "https", url.host != nil
+                scheme == "http" || scheme == "https", url.host != nil
             else {
                 throw AWSConfigurationError("\(name) is not an http(s) URL: \(value)")
             }

@@ -56,7 +56,9 @@ public struct Retrier: Sendable {
         var last: Failure?
         while true {
             if let pace {
-                guard let wait = await pace(deadline) else { return .failure(.outOfTime(last: last, attempts: attempts)) }
+                guard let wait = await pace(deadline) else {
+                    return .failure(.outOfTime(last: last, attempts: attempts))
+                }
                 if wait > 0 {
                     logger.debug(
                         "\(name): pacing after throttles, waiting \(String(format: "%.2f", wait)) s",
@@ -90,7 +92,8 @@ public struct Retrier: Sendable {
             last = failure
             let attemptLimit = policy.attemptLimit(throttled: throttled)
             guard attempts < attemptLimit else { return .failure(.failed(failure, attempts: attempts)) }
-            let delay = policy.delay(beforeRetry: retriesDone, random: random(), retryAfter: retryAfter, throttled: throttled)
+            let delay = policy.delay(
+                beforeRetry: retriesDone, random: random(), retryAfter: retryAfter, throttled: throttled)
             if let deadline, clock.now().addingTimeInterval(delay) >= deadline {
                 return .failure(.outOfTime(last: failure, attempts: attempts))
             }

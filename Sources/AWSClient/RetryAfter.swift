@@ -9,7 +9,10 @@ public enum RetryAfter {
     public static func seconds(_ value: String, now: Date) -> Double? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         if let first = trimmed.unicodeScalars.first, CharacterSet.decimalDigits.contains(first) {
-            guard trimmed.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.decimalDigits.contains($0) || $0 == ".") }),
+            guard
+                trimmed.unicodeScalars.allSatisfy({
+                    $0.isASCII && (CharacterSet.decimalDigits.contains($0) || $0 == ".")
+                }),
                 let seconds = Double(trimmed), seconds.isFinite
             else { return nil }
             return seconds

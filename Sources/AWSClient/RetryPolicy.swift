@@ -84,7 +84,8 @@ public struct RetryPolicy: Sendable, Equatable {
         requestTimeout: Double = 15, timeLimit: Double = 180
     ) -> RetryPolicy {
         RetryPolicy(
-            maxAttempts: maxAttempts, baseDelay: baseDelay, maxThrottleAttempts: maxAttempts, throttleBaseDelay: baseDelay,
+            maxAttempts: maxAttempts, baseDelay: baseDelay, maxThrottleAttempts: maxAttempts,
+            throttleBaseDelay: baseDelay,
             maxBackoff: maxBackoff, maxRetryAfter: maxRetryAfter, requestTimeout: requestTimeout,
             paceAfterThrottling: false, jitter: .equal, timeLimit: timeLimit)
     }

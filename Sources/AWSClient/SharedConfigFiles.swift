@@ -19,7 +19,8 @@ struct SharedConfigFiles: Sendable {
         let explicitProfile = [environment["AWS_PROFILE"], environment["AWS_DEFAULT_PROFILE"]]
             .compactMap { $0?.trimmingCharacters(in: .whitespaces) }
             .first { !$0.isEmpty }
-        let credentialsPath = expand(environment["AWS_SHARED_CREDENTIALS_FILE"], default: "~/.aws/credentials", home: homeDirectory)
+        let credentialsPath = expand(
+            environment["AWS_SHARED_CREDENTIALS_FILE"], default: "~/.aws/credentials", home: homeDirectory)
         let configPath = expand(environment["AWS_CONFIG_FILE"], default: "~/.aws/config", home: homeDirectory)
 
         var credentialsSections: [String: [String: String]] = [:]
@@ -94,12 +95,15 @@ enum INIFile {
             if trimmed.hasPrefix("[") {
                 inNestedBlock = false
                 guard let close = trimmed.lastIndex(of: "]") else { continue }
-                let name = trimmed[trimmed.index(after: trimmed.startIndex)..<close].trimmingCharacters(in: .whitespaces)
+                let name = trimmed[trimmed.index(after: trimmed.startIndex)..<close].trimmingCharacters(
+                    in: .whitespaces)
                 sections.append(Section(name: name, values: [:]))
                 continue
             }
             if indented && inNestedBlock { continue }
-            guard !sections.isEmpty, let equals = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else { continue }
+            guard !sections.isEmpty, let equals = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
+                continue
+            }
             let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
             let value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
             inNestedBlock = value.isEmpty

@@ -47,9 +47,12 @@ public struct AccountsChecker: Sendable {
         if let organization = configuration.organization {
             do {
                 let listed = try await OrganizationAccounts(client: client).active()
-                let targets = listed
+                let targets =
+                    listed
                     .filter { account in !organization.exclude.contains { $0 == account.id || $0 == account.name } }
-                    .map { Target(id: $0.id, name: $0.name, roleArn: "arn:aws:iam::\($0.id):role/\(organization.roleName)") }
+                    .map {
+                        Target(id: $0.id, name: $0.name, roleArn: "arn:aws:iam::\($0.id):role/\(organization.roleName)")
+                    }
                 return (targets, [], [])
             } catch {
                 var finding = Finding.checkError(job: "organization", at: now, error: error)
@@ -85,7 +88,9 @@ public struct AccountsChecker: Sendable {
     /// and a role that cannot be assumed are findings (`check_error`s naming the account); the
     /// slices are those of every other account. `check`, `discover` and `validate --against-aws`
     /// all read through these.
-    public func slices(now: Date) async -> (slices: [Slice], targets: [Target], findings: [Finding], notes: [DigestText]) {
+    public func slices(
+        now: Date
+    ) async -> (slices: [Slice], targets: [Target], findings: [Finding], notes: [DigestText]) {
         let found = await targets(now: now)
         var findings = found.findings
         let regions = self.regions
@@ -98,7 +103,9 @@ public struct AccountsChecker: Sendable {
             switch outcome {
             case .success(let provider):
                 slices += regions.map {
-                    Slice(target: target, region: $0, client: client.with(account: target.key, credentialProvider: provider, region: $0))
+                    Slice(
+                        target: target, region: $0,
+                        client: client.with(account: target.key, credentialProvider: provider, region: $0))
                 }
             case .failure(let finding): findings.append(finding)
             }
@@ -126,8 +133,10 @@ public struct AccountsChecker: Sendable {
         let slicesInFlight = min(max(slices.count, 1), inFlight)
         let share = max(1, configuration.concurrency / slicesInFlight)
         let reports = await concurrentMap(slices, limit: slicesInFlight) { slice in
-            await check(slice.target, region: slice.region, client: slice.client, jobs: placement.jobs(in: slice.target, region: slice.region),
-                        concurrency: share, window: window, now: now)
+            await check(
+                slice.target, region: slice.region, client: slice.client,
+                jobs: placement.jobs(in: slice.target, region: slice.region),
+                concurrency: share, window: window, now: now)
         }
 
         var counts = CheckedCounts(jobs: configuration.jobs.count)
@@ -135,7 +144,8 @@ public struct AccountsChecker: Sendable {
         counts.regions = regions.count
         let grouped = counts.accounts > 1 || counts.regions > 1
         // A note every account and Region gave is said once; any other is said with its scope.
-        let noteCounts = Dictionary(reports.flatMap { Set($0.notes.map(\.description)) }.map { ($0, 1) }, uniquingKeysWith: +)
+        let noteCounts = Dictionary(
+            reports.flatMap { Set($0.notes.map(\.description)) }.map { ($0, 1) }, uniquingKeysWith: +)
         var sharedNotes: [DigestText] = []
         var recoveries: [Recovery] = []
         for (slice, report) in zip(slices, reports) {
@@ -169,7 +179,9 @@ public struct AccountsChecker: Sendable {
 
     private func credentialProvider(for target: Target, now: Date) async -> Credentials {
         guard let roleArn = target.roleArn, let base = client.credentialProvider else {
-            return .success(client.credentialProvider ?? StaticCredentialProvider(AWSCredentials(accessKeyId: "", secretAccessKey: "")))
+            return .success(
+                client.credentialProvider
+                    ?? StaticCredentialProvider(AWSCredentials(accessKeyId: "", secretAccessKey: "")))
         }
         let provider = CachingCredentialProvider(
             AssumeRoleCredentialProvider(
@@ -201,7 +213,9 @@ public struct AccountsChecker: Sendable {
         if let id = target.id { checker.account = (id, target.name) }
         let report = await checker.run(window: window, now: now)
         let several = configuration.checksOtherAccounts || regions.count > 1
-        var findings = several ? Self.collapsedIfUnreadable(report.findings, target: target, region: region, at: now) : report.findings
+        var findings =
+            several
+            ? Self.collapsedIfUnreadable(report.findings, target: target, region: region, at: now) : report.findings
         for index in findings.indices {
             findings[index].region = region
             findings[index].account = target.id ?? findings[index].executionArn.flatMap(FilterIgnored.account(inArn:))
@@ -230,14 +244,18 @@ public struct AccountsChecker: Sendable {
 
     /// A slice whose state machine listing was denied, or whose credentials the Region does not
     /// know: its check_errors become one naming the account (a single denied API stays per job).
-    static func collapsedIfUnreadable(_ findings: [Finding], target: Target, region: String, at now: Date) -> [Finding] {
+    static func collapsedIfUnreadable(_ findings: [Finding], target: Target, region: String, at now: Date) -> [Finding]
+    {
         let errors = findings.filter { $0.kind == .checkError }
         func isDenial(_ finding: Finding) -> Bool {
             guard let code = finding.error else { return false }
             return unreadableCodes.contains(code) || AWSError.accessDeniedCodes.contains(code)
         }
         let listingDenied = errors.contains { $0.job == "state machines" && isDenial($0) }
-        let unknownCredentials = errors.contains { ["UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "OptInRequired"].contains($0.error ?? "") }
+        let unknownCredentials = errors.contains {
+            ["UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "OptInRequired"].contains(
+                $0.error ?? "")
+        }
         guard listingDenied || unknownCredentials, let first = errors.first(where: isDenial) else { return findings }
         var finding = Finding(
             kind: .checkError, job: target.name, at: now, error: first.error,
@@ -268,18 +286,21 @@ struct JobPlacement: Sendable {
     /// A `check_error` for each job no checked account and Region takes: never a silent gap.
     func unplaced(in targets: [AccountsChecker.Target], regions: [String], at now: Date) -> [Finding] {
         guard !targets.isEmpty else { return [] }
-        return jobs.filter { job in !targets.contains { target in regions.contains { isPlaced(job, in: target, region: $0) } } }
-            .map { job in
-                let place: String
-                if case .arn = job.stateMachine {
-                    place = "its state machine ARN is in account \(job.stateMachine.account ?? "?") and Region \(job.stateMachine.region ?? "?")"
-                } else {
-                    place = "its accounts \(job.accounts ?? []) and regions \(job.regions ?? regions)"
-                }
-                return Finding(
-                    kind: .checkError, job: job.name, at: now, error: "NotChecked",
-                    cause: "\(job.name) was not checked: \(place) match no account and Region checked")
+        return jobs.filter { job in
+            !targets.contains { target in regions.contains { isPlaced(job, in: target, region: $0) } }
+        }
+        .map { job in
+            let place: String
+            if case .arn = job.stateMachine {
+                place =
+                    "its state machine ARN is in account \(job.stateMachine.account ?? "?") and Region \(job.stateMachine.region ?? "?")"
+            } else {
+                place = "its accounts \(job.accounts ?? []) and regions \(job.regions ?? regions)"
             }
+            return Finding(
+                kind: .checkError, job: job.name, at: now, error: "NotChecked",
+                cause: "\(job.name) was not checked: \(place) match no account and Region checked")
+        }
     }
 }
 
@@ -313,7 +334,8 @@ struct OrganizationAccounts: Sendable {
     func active() async throws -> [Account] {
         let organizations = client.with(credentialProvider: client.credentialProvider, region: Self.region)
         let items = try await organizations.jsonPages(
-            .organizations, target: "ListAccounts", request: { Request(NextToken: $0) }, nextToken: { (page: Page) in page.NextToken }
+            .organizations, target: "ListAccounts", request: { Request(NextToken: $0) },
+            nextToken: { (page: Page) in page.NextToken }
         ).collect { $0.Accounts ?? [] }
         return items.filter { ($0.State ?? $0.Status) == "ACTIVE" }.map { Account(id: $0.Id, name: $0.Name ?? $0.Id) }
     }

@@ -34,7 +34,9 @@ public struct AlarmReader: Sendable {
     /// The names of the metric and composite alarms that `names` and `prefixes` select and that exist.
     public func alarmNames(names: [String], prefixes: [String]) async throws -> [String] {
         var selections: [[(String, String)]] = stride(from: 0, to: names.count, by: Self.namesPerCall).map { start in
-            names[start..<min(start + Self.namesPerCall, names.count)].enumerated().map { ("AlarmNames.member.\($0.offset + 1)", $0.element) }
+            names[start..<min(start + Self.namesPerCall, names.count)].enumerated().map {
+                ("AlarmNames.member.\($0.offset + 1)", $0.element)
+            }
         }
         selections += prefixes.map { [("AlarmNamePrefix", $0)] }
         var found: [String] = []
@@ -81,7 +83,9 @@ public struct AlarmReader: Sendable {
         return transitions.sorted { $0.timestamp < $1.timestamp }
     }
 
-    private static let bothAlarmTypes = [("AlarmTypes.member.1", "MetricAlarm"), ("AlarmTypes.member.2", "CompositeAlarm")]
+    private static let bothAlarmTypes = [
+        ("AlarmTypes.member.1", "MetricAlarm"), ("AlarmTypes.member.2", "CompositeAlarm"),
+    ]
 
     /// Reads one `member` of AlarmHistoryItems; the new state comes from HistoryData's JSON, else
     /// from HistorySummary ("Alarm updated from OK to ALARM").
@@ -95,15 +99,21 @@ public struct AlarmReader: Sendable {
         }
         let stamp = item.text(at: "Timestamp") ?? ""
         guard let timestamp = parseTimestamp(stamp) else {
-            throw unreadable("DescribeAlarmHistory", "\(alarmName): a history item's <Timestamp> '\(stamp)' is not an ISO 8601 instant")
+            throw unreadable(
+                "DescribeAlarmHistory",
+                "\(alarmName): a history item's <Timestamp> '\(stamp)' is not an ISO 8601 instant")
         }
         let summary = item.text(at: "HistorySummary") ?? ""
-        let data = item.text(at: "HistoryData").flatMap { try? JSONDecoder().decode(HistoryData.self, from: Data($0.utf8)) }
+        let data = item.text(at: "HistoryData").flatMap {
+            try? JSONDecoder().decode(HistoryData.self, from: Data($0.utf8))
+        }
         let stateText = data?.newState.stateValue ?? summary.components(separatedBy: " to ").dropFirst().last ?? ""
         guard let newState = AlarmState(rawValue: stateText) else {
             throw unreadable("DescribeAlarmHistory", "\(alarmName): the new state of a history item cannot be read")
         }
-        return AlarmTransition(alarmName: alarmName, timestamp: timestamp, newState: newState, reason: data?.newState.stateReason ?? summary)
+        return AlarmTransition(
+            alarmName: alarmName, timestamp: timestamp, newState: newState,
+            reason: data?.newState.stateReason ?? summary)
     }
 
     private static func unreadable(_ operation: String, _ message: String) -> AWSError {
@@ -112,6 +122,7 @@ public struct AlarmReader: Sendable {
 
     /// Parses an ISO 8601 timestamp, with or without fractional seconds.
     static func parseTimestamp(_ text: String) -> Date? {
-        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+            ?? (try? Date.ISO8601FormatStyle().parse(text))
     }
 }

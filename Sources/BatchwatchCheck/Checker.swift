@@ -32,11 +32,15 @@ public struct Checker: Sendable {
         var report = StepReport()
         var counts = CheckedCounts(jobs: configuration.jobs.count)
 
-        async let alarms = ReadAlarms(alarms: AlarmReader(client: client), selection: configuration.alarms, region: client.region)
-            .run(window: window, now: now)
+        async let alarms = ReadAlarms(
+            alarms: AlarmReader(client: client), selection: configuration.alarms, region: client.region
+        )
+        .run(window: window, now: now)
 
-        let resolved = await ResolveTargets(configuration: configuration, stepFunctions: stepFunctions, region: client.region)
-            .run(now: now)
+        let resolved = await ResolveTargets(
+            configuration: configuration, stepFunctions: stepFunctions, region: client.region
+        )
+        .run(now: now)
         report += resolved.report
         counts.skipped = resolved.skipped.count
 
@@ -54,7 +58,8 @@ public struct Checker: Sendable {
             }
         }
 
-        let expected = ExpectOccurrences(configuration: configuration, window: window).run(resolved: resolved, schedules: schedules)
+        let expected = ExpectOccurrences(configuration: configuration, window: window).run(
+            resolved: resolved, schedules: schedules)
         report += expected.report
         counts.stateMachines = expected.targets.count
 
@@ -66,7 +71,8 @@ public struct Checker: Sendable {
             toList = expected.targets.filter { decision.needsListing.contains($0.arn) }
             counts.executions += decision.startsInWindow.values.reduce(0, +)
             report.notes += [decision.fallbackNote].compactMap { $0 }
-            logger.info("metrics cleared \(expected.targets.count - toList.count) of \(expected.targets.count) state machines")
+            logger.info(
+                "metrics cleared \(expected.targets.count - toList.count) of \(expected.targets.count) state machines")
         }
 
         let runs = await ReadRuns(
@@ -76,10 +82,13 @@ public struct Checker: Sendable {
         report += runs.report
         counts.executions += runs.executionsRead
 
-        let history = await ReadHistory(stepFunctions: stepFunctions, window: window, now: now, concurrency: concurrency)
-            .run(
-                report.findings, targets: expected.targets, listings: runs.listings, previousGood: metricsDecision?.previousGood ?? [],
-                startsInWindow: metricsDecision?.startsInWindow ?? [:])
+        let history = await ReadHistory(
+            stepFunctions: stepFunctions, window: window, now: now, concurrency: concurrency
+        )
+        .run(
+            report.findings, targets: expected.targets, listings: runs.listings,
+            previousGood: metricsDecision?.previousGood ?? [],
+            startsInWindow: metricsDecision?.startsInWindow ?? [:])
         report.findings = history.findings
         report += history.report
 
@@ -87,14 +96,17 @@ public struct Checker: Sendable {
             .run(report.findings, jobs: resolved.jobs, schedules: schedules, now: now)
         report.notes += explained.notes
 
-        var findings = await EnrichFindings(stepFunctions: stepFunctions, region: client.region, concurrency: concurrency)
-            .run(explained.findings, now: now)
+        var findings = await EnrichFindings(
+            stepFunctions: stepFunctions, region: client.region, concurrency: concurrency
+        )
+        .run(explained.findings, now: now)
         let alarmOutput = await alarms
         findings += alarmOutput.report.findings
         counts.alarms = alarmOutput.count
 
         let filtered = FilterIgnored(
-            rules: configuration.ignore, now: now, region: client.region, accounts: FilterIgnored.accounts(of: expected.targets),
+            rules: configuration.ignore, now: now, region: client.region,
+            accounts: FilterIgnored.accounts(of: expected.targets),
             account: account
         ).run(findings)
         counts.ignored = filtered.ignored
@@ -114,6 +126,8 @@ extension Finding {
     /// A `check_error` finding that names the job and the API that failed.
     static func checkError(job: String, at: Date, error: any Error) -> Finding {
         let awsError = error as? AWSError
-        return Finding(kind: .checkError, job: job, at: at, error: awsError?.code ?? awsError?.kind.rawValue ?? "Error", cause: "\(error)")
+        return Finding(
+            kind: .checkError, job: job, at: at, error: awsError?.code ?? awsError?.kind.rawValue ?? "Error",
+            cause: "\(error)")
     }
 }

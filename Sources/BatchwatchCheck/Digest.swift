@@ -71,14 +71,18 @@ public struct Digest: Sendable {
         }
         return phrase(
             .windowRange,
-            ["from": start.dayAndMinute(report.window.from), "to": start.dayAndMinute(report.window.to), "zone": zoneName])
+            [
+                "from": start.dayAndMinute(report.window.from), "to": start.dayAndMinute(report.window.to),
+                "zone": zoneName,
+            ])
     }
 
     /// What was looked at, e.g. "12 jobs, 40 state machines, 311 executions, 7 alarms".
     public var checkedSummary: String {
         let counts = report.checked
         var parts: [(DigestKey, Int)] = [
-            (.checkedJobs, counts.jobs), (.checkedStateMachines, counts.stateMachines), (.checkedExecutions, counts.executions),
+            (.checkedJobs, counts.jobs), (.checkedStateMachines, counts.stateMachines),
+            (.checkedExecutions, counts.executions),
             (.checkedAlarms, counts.alarms),
         ]
         if counts.skipped > 0 { parts.append((.checkedSkipped, counts.skipped)) }
@@ -93,16 +97,20 @@ public struct Digest: Sendable {
         return report.findings.map { finding in
             let day = local.day(finding.at)
             let when = day == firstDay ? local.minute(finding.at) : "\(day.dropFirst(5)) \(local.minute(finding.at))"
-            let detail = [detail(of: finding), acrossNights(finding, local: local)].filter { !$0.isEmpty }.joined(separator: " · ")
+            let detail = [detail(of: finding), acrossNights(finding, local: local)].filter { !$0.isEmpty }.joined(
+                separator: " · ")
             var line = DigestLine(
-                kind: finding.kind, label: finding.kind.label(in: language), job: finding.job, when: when, detail: detail,
+                kind: finding.kind, label: finding.kind.label(in: language), job: finding.job, when: when,
+                detail: detail,
                 url: finding.url, streak: finding.streak ?? 0)
             if report.isGrouped {
-                line.group = [finding.account.map(report.accountLabel), finding.region].compactMap { $0 }.joined(separator: " · ")
+                line.group = [finding.account.map(report.accountLabel), finding.region].compactMap { $0 }.joined(
+                    separator: " · ")
             }
             return line
         }
-        .enumerated().sorted { ($0.element.group ?? "", $0.offset) < ($1.element.group ?? "", $1.offset) }.map(\.element)
+        .enumerated().sorted { ($0.element.group ?? "", $0.offset) < ($1.element.group ?? "", $1.offset) }.map(
+            \.element)
     }
 
     /// "3rd night in a row, last success Mon 11-16 02:31" ("3rd run in a row" for a job that runs
@@ -124,12 +132,13 @@ public struct Digest: Sendable {
     /// "✅ recovered: billing-sync, after 2 bad runs" (nights, for a daily job), one per recovery.
     public var recoveryLines: [String] {
         report.recoveries.map { recovery in
-            let unit: DigestKey = switch (recovery.unit == .night, recovery.after == 1) {
-            case (true, true): .unitNight
-            case (true, false): .unitNights
-            case (false, true): .unitRun
-            case (false, false): .unitRuns
-            }
+            let unit: DigestKey =
+                switch (recovery.unit == .night, recovery.after == 1) {
+                case (true, true): .unitNight
+                case (true, false): .unitNights
+                case (false, true): .unitRun
+                case (false, false): .unitRuns
+                }
             return phrase(.recovered, ["job": recovery.job, "count": "\(recovery.after)", "unit": phrase(unit)])
         }
     }
@@ -183,7 +192,11 @@ public struct Digest: Sendable {
             }
             let link = line.url.map { phrase(.markdownLink, ["url": $0]) } ?? ""
             let detail = line.detail.isEmpty ? "" : phrase(.markdownDetail, ["detail": line.detail])
-            output.append("- " + phrase(.markdownLine, ["job": line.job, "kind": line.label, "when": line.when, "detail": detail, "link": link]))
+            output.append(
+                "- "
+                    + phrase(
+                        .markdownLine,
+                        ["job": line.job, "kind": line.label, "when": line.when, "detail": detail, "link": link]))
         }
         if !report.recoveries.isEmpty { output.append("") }
         output += recoveryLines.map { "- \($0)" }

@@ -8,7 +8,9 @@ public enum DurationText {
     public static func describe(_ interval: TimeInterval, in language: DigestLanguage = .en) -> String {
         let rounded = interval.rounded()
         let total = rounded.isNaN ? 0 : Int(max(-0x1p62, min(rounded, 0x1p62)))
-        let hours = total / 3600, minutes = (total % 3600) / 60, seconds = total % 60
+        let hours = total / 3600
+        let minutes = (total % 3600) / 60
+        let seconds = total % 60
         func unit(_ key: DigestKey, _ value: Int) -> String { DigestStrings.format(key, language, ["n": "\(value)"]) }
         var text = ""
         if hours > 0 { text += unit(.durationHours, hours) }

@@ -78,7 +78,8 @@ struct MetricsPrefilter: Sendable {
         guard !plans.isEmpty else { return decision }
 
         let end = Self.ceilMinute(now)
-        let queries = plans.enumerated().flatMap { index, plan in Self.queries(for: plan, index: index) } + Self.accountQueries
+        let queries =
+            plans.enumerated().flatMap { index, plan in Self.queries(for: plan, index: index) } + Self.accountQueries
         let answer: MetricAnswer
         do {
             answer = try await read(queries, from: plans.map(\.readFrom).min()!, to: end)
@@ -166,7 +167,9 @@ struct MetricsPrefilter: Sendable {
 
     /// The runs started in the window when the metrics prove `plan`'s machine has nothing to
     /// report, `nil` when it must be listed.
-    private static func clearedStarts(_ plan: MachineReads, series: MachineSeries, window: CheckWindow, now: Date) -> Int? {
+    private static func clearedStarts(
+        _ plan: MachineReads, series: MachineSeries, window: CheckWindow, now: Date
+    ) -> Int? {
         guard let starts = series.positive("ExecutionsStarted"), let redrives = series.positive("ExecutionsRedriven"),
             let times = series.positive(executionTime)
         else { return nil }
@@ -180,7 +183,9 @@ struct MetricsPrefilter: Sendable {
         // Every start (or redrive) read has its outcome, and every outcome read belongs to a run
         // started since then (or is a single outcome of an older run): nothing is still going, and
         // no outcome went missing, also of a run that started before the window and ended inside it.
-        guard let ended = outcomesOfRunsStarted(since: plan.readFrom, outcomes: outcomes, times: times) else { return nil }
+        guard let ended = outcomesOfRunsStarted(since: plan.readFrom, outcomes: outcomes, times: times) else {
+            return nil
+        }
         let started = (starts + redrives).reduce(0) { $0 + $1.1 }
         guard started == ended else { return nil }
 
@@ -198,7 +203,9 @@ struct MetricsPrefilter: Sendable {
     /// minute `t` whose run took `d` started no earlier than `t - d`. A lone outcome of an older
     /// run is not counted; `nil` when an outcome has no run time, or when a minute holds several
     /// outcomes and one of them may be older.
-    private static func outcomesOfRunsStarted(since: Date, outcomes: [(Date, Double)], times: [(Date, Double)]) -> Double? {
+    private static func outcomesOfRunsStarted(
+        since: Date, outcomes: [(Date, Double)], times: [(Date, Double)]
+    ) -> Double? {
         let longestByMinute = Dictionary(times.map { ($0.0, $0.1) }, uniquingKeysWith: max)
         var counted: Double = 0
         for (minute, count) in outcomes {
@@ -236,7 +243,9 @@ struct MetricsPrefilter: Sendable {
                 if job.deadline(of: occurrence) > now { continue }  // pending: listing would not report it either
                 return false  // missing, or the metric is absent although the machine ran
             }
-            guard minutes[first].addingTimeInterval(minute) <= occurrence.addingTimeInterval(job.startWithin) else { return false }
+            guard minutes[first].addingTimeInterval(minute) <= occurrence.addingTimeInterval(job.startWithin) else {
+                return false
+            }
         }
         return true
     }
@@ -244,7 +253,8 @@ struct MetricsPrefilter: Sendable {
     /// Where a start proves the previous occurrence of `job` good: from its expected start to the
     /// first one in the window, each less its early-start tolerance; for a machine no job names,
     /// the day before the window. `nil` for a job with no occurrence in the window.
-    private static func previousSpan(of target: CheckTarget, job: JobExpectation?, window: CheckWindow) -> Range<Date>? {
+    private static func previousSpan(of target: CheckTarget, job: JobExpectation?, window: CheckWindow) -> Range<Date>?
+    {
         guard let job else {
             return target.jobs.isEmpty ? window.from.addingTimeInterval(-86_400)..<window.from : nil
         }
@@ -320,16 +330,19 @@ struct MetricsPrefilter: Sendable {
                     ]
                 }
             }
-            let pages = client.queryPages(.cloudWatch, action: "GetMetricData", version: AlarmReader.version, parameters: parameters)
+            let pages = client.queryPages(
+                .cloudWatch, action: "GetMetricData", version: AlarmReader.version, parameters: parameters)
             for try await result in pages {
                 for member in result.child("MetricDataResults")?.children("member") ?? [] {
                     guard let id = member.text(at: "Id") else {
                         throw AWSError(
-                            kind: .unreadableResponse, message: "a MetricDataResult without an <Id>", service: "monitoring",
+                            kind: .unreadableResponse, message: "a MetricDataResult without an <Id>",
+                            service: "monitoring",
                             operation: "GetMetricData")
                     }
                     finalStatus[id] = member.text(at: "StatusCode") ?? "Complete"
-                    let times = member.child("Timestamps")?.children("member").map { AlarmReader.parseTimestamp($0.text) } ?? []
+                    let times =
+                        member.child("Timestamps")?.children("member").map { AlarmReader.parseTimestamp($0.text) } ?? []
                     let values = member.child("Values")?.children("member").map { Double($0.text) } ?? []
                     guard times.count == values.count, !times.contains(nil), !values.contains(nil) else {
                         answer.unreadable.insert(id)

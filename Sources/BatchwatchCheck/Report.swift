@@ -207,7 +207,8 @@ public struct CheckReport: Sendable, Equatable {
     public var accountNames: [String: String] = [:]
 
     public init(
-        window: CheckWindow, findings: [Finding], checked: CheckedCounts, notes: [DigestText] = [], delivery: [DeliveryOutcome] = [],
+        window: CheckWindow, findings: [Finding], checked: CheckedCounts, notes: [DigestText] = [],
+        delivery: [DeliveryOutcome] = [],
         recoveries: [Recovery] = [], language: DigestLanguage = .en
     ) {
         self.recoveries = recoveries.sorted { ($0.at, $0.job) < ($1.at, $1.job) }

@@ -129,7 +129,8 @@ private struct JSONReport: Encodable {
             )
         }
         recovered = report.recoveries.map {
-            JSONRecovery(job: $0.job, account: $0.account, region: $0.region, at: formatter.string(from: $0.at), after: $0.after)
+            JSONRecovery(
+                job: $0.job, account: $0.account, region: $0.region, at: formatter.string(from: $0.at), after: $0.after)
         }
         let counts = report.checked
         checked = Checked(

@@ -33,7 +33,8 @@ public struct FinishDeadline: Sendable, Equatable {
             let deadline = finishBy.firstInstant(atOrAfter: occurrence, in: timeZone)
             guard deadline >= window.from, deadline < window.to else { return nil }
             return FinishDeadline(
-                occurrence: occurrence, deadline: deadline, nextOccurrence: index + 1 < starts.count ? starts[index + 1] : nil)
+                occurrence: occurrence, deadline: deadline,
+                nextOccurrence: index + 1 < starts.count ? starts[index + 1] : nil)
         }
     }
 }
@@ -46,13 +47,16 @@ extension RunClassifier {
     func deadlineFindings(runs: [ExecutionRecord], job: JobExpectation) -> [Finding] {
         let local = LocalTime(zone: window.timeZone)
         return job.deadlines.compactMap { deadline in
-            guard deadline.deadline <= now, deadline.deadline >= window.from, deadline.deadline < window.to else { return nil }
+            guard deadline.deadline <= now, deadline.deadline >= window.from, deadline.deadline < window.to else {
+                return nil
+            }
             let gap = deadline.nextOccurrence.map { $0.timeIntervalSince(deadline.occurrence) } ?? .infinity
             let tolerance = min(Self.earlyStartTolerance, gap / 2)
             let earliest = deadline.occurrence.addingTimeInterval(-tolerance)
             let latest = deadline.nextOccurrence?.addingTimeInterval(-tolerance) ?? .distantFuture
             let mine = runs.filter { $0.startDate >= earliest && $0.startDate < latest }
-            if mine.contains(where: { $0.status == .succeeded && ($0.stopDate ?? .distantFuture) <= deadline.deadline }) {
+            if mine.contains(where: { $0.status == .succeeded && ($0.stopDate ?? .distantFuture) <= deadline.deadline })
+            {
                 return nil
             }
             if mine.contains(where: { $0.status.failureKind != nil }) { return nil }
@@ -60,7 +64,8 @@ extension RunClassifier {
             let due = local.minute(deadline.deadline)
             let detail: DigestText
             if let run = mine.first(where: { $0.status == .succeeded }), let stop = run.stopDate {
-                detail = .succeededLate(at: local.dayAndMinute(stop), late: stop.timeIntervalSince(deadline.deadline), due: due)
+                detail = .succeededLate(
+                    at: local.dayAndMinute(stop), late: stop.timeIntervalSince(deadline.deadline), due: due)
             } else if let run = mine.first, run.startDate > deadline.deadline {
                 detail = .startedOnlyAt(local.dayAndMinute(run.startDate), due: due)
             } else if let run = mine.first {

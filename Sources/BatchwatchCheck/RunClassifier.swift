@@ -74,7 +74,8 @@ public struct RunClassifier: Sendable {
                 let position = boundaries.firstIndex(notBefore: occurrence)
                 let following = position + 1 < boundaries.count ? position + 1 : nil
                 let earliest = occurrence.addingTimeInterval(-tolerance(at: position, boundaries: boundaries))
-                let latest = following.map { boundaries[$0].addingTimeInterval(-tolerance(at: $0, boundaries: boundaries)) }
+                let latest =
+                    following.map { boundaries[$0].addingTimeInterval(-tolerance(at: $0, boundaries: boundaries)) }
                     ?? .distantFuture
                 let candidates = runs[starts.firstIndex(notBefore: earliest)..<starts.firstIndex(notBefore: latest)]
                 for run in candidates where owningJob[run.executionArn] == nil {
@@ -84,14 +85,18 @@ public struct RunClassifier: Sendable {
                     if run.startDate > occurrence.addingTimeInterval(job.startWithin) {
                         outcome.findings.append(
                             Finding(
-                                kind: .late, job: job.name, at: run.startDate, expectedAt: occurrence, executionArn: run.executionArn,
-                                detail: .startedLate(delay: run.startDate.timeIntervalSince(occurrence), grace: job.startWithin)
+                                kind: .late, job: job.name, at: run.startDate, expectedAt: occurrence,
+                                executionArn: run.executionArn,
+                                detail: .startedLate(
+                                    delay: run.startDate.timeIntervalSince(occurrence), grace: job.startWithin)
                             )
                         )
                     }
                 } else if job.deadline(of: occurrence) <= now {
                     outcome.findings.append(
-                        Finding(kind: .missing, job: job.name, at: job.deadline(of: occurrence), expectedAt: occurrence, detail: .neverStarted)
+                        Finding(
+                            kind: .missing, job: job.name, at: job.deadline(of: occurrence), expectedAt: occurrence,
+                            detail: .neverStarted)
                     )
                 }
             }
@@ -107,7 +112,8 @@ public struct RunClassifier: Sendable {
                 reportedLong.insert(run.executionArn)
                 outcome.findings.append(
                     Finding(
-                        kind: .runningLong, job: owningJob[run.executionArn] ?? job.name, at: limit, executionArn: run.executionArn,
+                        kind: .runningLong, job: owningJob[run.executionArn] ?? job.name, at: limit,
+                        executionArn: run.executionArn,
                         detail: run.stopDate.map { .took($0.timeIntervalSince(run.startDate), limit: maxDuration) }
                             ?? .stillRunningAfter(maxDuration)
                     )
@@ -152,7 +158,8 @@ public struct RunClassifier: Sendable {
 extension Array where Element == Date {
     /// The index of the first instant at or after `instant` in this ascending array (`count` when none is).
     func firstIndex(notBefore instant: Date) -> Int {
-        var low = 0, high = count
+        var low = 0
+        var high = count
         while low < high {
             let middle = (low + high) / 2
             if self[middle] < instant { low = middle + 1 } else { high = middle }

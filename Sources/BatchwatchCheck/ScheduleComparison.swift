@@ -12,7 +12,8 @@ public struct ScheduleComparison: Sendable {
     let client: AWSClient
     let logger: Logger
 
-    public init(configuration: BatchwatchConfiguration, client: AWSClient, logger: Logger = Logger(label: "batchwatch")) {
+    public init(configuration: BatchwatchConfiguration, client: AWSClient, logger: Logger = Logger(label: "batchwatch"))
+    {
         self.configuration = configuration
         self.client = client
         self.logger = logger
@@ -45,7 +46,9 @@ public struct ScheduleComparison: Sendable {
     }
 
     /// `jobs` compared in `client`'s account and Region.
-    private func compare(_ jobs: [BatchwatchConfiguration.Job], client: AWSClient, now: Date) async -> (lines: [String], errors: [String]) {
+    private func compare(
+        _ jobs: [BatchwatchConfiguration.Job], client: AWSClient, now: Date
+    ) async -> (lines: [String], errors: [String]) {
         var configuration = configuration
         configuration.jobs = jobs
         let resolved = await ResolveTargets(
@@ -53,7 +56,8 @@ public struct ScheduleComparison: Sendable {
         ).run(now: now)
         var errors = resolved.report.findings.map { "\($0.job): \($0.cause ?? $0.error ?? "cannot be resolved")" }
         let written = resolved.jobs.filter { $0.job.schedule != .auto }
-        let read = await ReadSchedules(client: client, concurrency: configuration.concurrency).run(jobs: written, now: now)
+        let read = await ReadSchedules(client: client, concurrency: configuration.concurrency).run(
+            jobs: written, now: now)
         guard let schedules = read.schedules else {
             errors.append("the schedules in AWS could not be read: \(read.error.map { "\($0)" } ?? "unknown error")")
             return ([], errors)
@@ -63,10 +67,14 @@ public struct ScheduleComparison: Sendable {
             let discovered = schedules[machine.stateMachineArn] ?? []
             let zone = configuration.timeZone(for: job)
             guard !discovered.isEmpty else {
-                return "\(job.name): nothing in AWS starts \(machine.name) on a schedule (no rule or Scheduler schedule)"
+                return
+                    "\(job.name): nothing in AWS starts \(machine.name) on a schedule (no rule or Scheduler schedule)"
             }
             let sources = discovered.map { "\($0.source.kindName) \($0.source.qualifiedName)" }.joined(separator: ", ")
-            guard let drift = ScheduleDrift.compare(configured: schedule, timeZone: zone, discovered: discovered, from: now) else {
+            guard
+                let drift = ScheduleDrift.compare(
+                    configured: schedule, timeZone: zone, discovered: discovered, from: now)
+            else {
                 return "\(job.name): matches AWS (\(sources))"
             }
             return "\(job.name): differs from AWS (\(sources)): \(drift.summary(in: zone))"

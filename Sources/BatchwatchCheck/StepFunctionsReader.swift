@@ -61,7 +61,8 @@ public struct StepFunctionsReader: Sendable {
         struct Request: Encodable { var maxResults = 1000; var nextToken: String? }
         struct Response: Decodable { var stateMachines: [StateMachineSummary]; var nextToken: String? }
         return try await client.jsonPages(
-            .stepFunctions, target: "ListStateMachines", request: { Request(nextToken: $0) }, nextToken: { (page: Response) in page.nextToken }
+            .stepFunctions, target: "ListStateMachines", request: { Request(nextToken: $0) },
+            nextToken: { (page: Response) in page.nextToken }
         ).collect(\.stateMachines)
     }
 
@@ -122,7 +123,10 @@ public struct StepFunctionsReader: Sendable {
         var details = FailureDetails()
         let pages = client.jsonPages(
             .stepFunctions, target: "GetExecutionHistory",
-            request: { HistoryRequest(executionArn: executionArn, maxResults: Self.historyPageSize, reverseOrder: true, nextToken: $0) },
+            request: {
+                HistoryRequest(
+                    executionArn: executionArn, maxResults: Self.historyPageSize, reverseOrder: true, nextToken: $0)
+            },
             nextToken: { (page: HistoryPage) in page.nextToken }
         )
         var read = 0
@@ -143,7 +147,8 @@ public struct StepFunctionsReader: Sendable {
             struct Counts: Decodable { var failed: Int }
             var itemCounts: Counts
         }
-        let response: Response = try await client.json(.stepFunctions, target: "DescribeMapRun", body: Request(mapRunArn: mapRunArn))
+        let response: Response = try await client.json(
+            .stepFunctions, target: "DescribeMapRun", body: Request(mapRunArn: mapRunArn))
         return response.itemCounts.failed
     }
 }
@@ -191,7 +196,9 @@ extension FailureDetails {
     mutating func absorb(_ event: HistoryEvent) {
         switch event.type {
         case "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted":
-            let terminal = event.executionFailedEventDetails ?? event.executionTimedOutEventDetails ?? event.executionAbortedEventDetails
+            let terminal =
+                event.executionFailedEventDetails ?? event.executionTimedOutEventDetails
+                ?? event.executionAbortedEventDetails
             stoppedAt = stoppedAt ?? event.timestamp
             error = error ?? terminal?.error
             cause = cause ?? terminal?.cause

@@ -52,7 +52,9 @@ public enum WindowSelection: Sendable, Equatable {
         let expected = "expected an ISO 8601 instant with offset, e.g. 2026-11-20T08:30:00+09:00"
         let bytes = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int? {
-            guard range.upperBound <= bytes.count, range.allSatisfy({ (48...57).contains(bytes[$0]) }) else { return nil }
+            guard range.upperBound <= bytes.count, range.allSatisfy({ (48...57).contains(bytes[$0]) }) else {
+                return nil
+            }
             return range.reduce(0) { $0 * 10 + Int(bytes[$1] - 48) }
         }
         func byte(_ index: Int, is characters: String) -> Bool {
@@ -69,7 +71,8 @@ public enum WindowSelection: Sendable, Equatable {
             let digitsStart = index + 1
             index = digitsStart
             while byte(index, is: "0123456789") { index += 1 }
-            guard index > digitsStart, let value = Double("0." + String(decoding: bytes[digitsStart..<index], as: UTF8.self))
+            guard index > digitsStart,
+                let value = Double("0." + String(decoding: bytes[digitsStart..<index], as: UTF8.self))
             else { throw WindowError("\(option) '\(text)': \(expected)") }
             fraction = value
         }
@@ -92,7 +95,8 @@ public enum WindowSelection: Sendable, Equatable {
             throw WindowError("\(option) '\(text)': \(text.prefix(10)) is not a calendar date")
         }
         guard hour < 24, minute < 60, second < 60 else {
-            throw WindowError("\(option) '\(text)': \(text.dropFirst(11).prefix(8)) is not a time of day (00:00:00-23:59:59)")
+            throw WindowError(
+                "\(option) '\(text)': \(text.dropFirst(11).prefix(8)) is not a time of day (00:00:00-23:59:59)")
         }
         let seconds = hour * 3600 + minute * 60 + second - offsetSeconds
         return day.firstInstant(in: .gmt).addingTimeInterval(TimeInterval(seconds) + fraction)

@@ -69,14 +69,14 @@ public enum ConfigurationLoader {
             return ConfigurationError(file: file, line: mark.line, keyPath: nil, message: message)
         }
         switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-            let .composer(context, problem, mark, _):
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             return located(mark, problem, context)
-        case let .duplicatedKeysInMapping(duplicates, context):
+        case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
             return ConfigurationError(
                 file: file, line: context.mark.line, keyPath: nil, message: "duplicate key \(keys) in one mapping")
-        case let .reader(problem, _, _, _):
+        case .reader(let problem, _, _, _):
             return ConfigurationError(file: file, line: nil, keyPath: nil, message: "invalid YAML: \(problem)")
         default:
             return ConfigurationError(file: file, line: nil, keyPath: nil, message: "invalid YAML: \(error)")
@@ -92,8 +92,10 @@ private struct ConfigurationBuilder {
     func configuration(from root: Node) throws(ConfigurationError) -> BatchwatchConfiguration {
         let top = try reader.mapping(
             Located(node: root, path: ""),
-            allowed: ["timezone", "region", "include_unscheduled", "concurrency", "metrics", "state_dir",
-                      "language", "jobs", "alarms", "ignore", "notify", "regions", "accounts", "role_name", "organization"],
+            allowed: [
+                "timezone", "region", "include_unscheduled", "concurrency", "metrics", "state_dir",
+                "language", "jobs", "alarms", "ignore", "notify", "regions", "accounts", "role_name", "organization",
+            ],
             expected: "a mapping of configuration keys")
         var configuration = BatchwatchConfiguration(file: reader.file)
         if let value = top["timezone"] { configuration.timeZone = try reader.timeZone(value) }
@@ -150,12 +152,15 @@ private struct ConfigurationBuilder {
     private func accountId(_ located: Located) throws(ConfigurationError) -> String {
         let id = try reader.rawText(located, expected: "a 12-digit account id in quotes")
         guard Self.matches(id, "^[0-9]{12}$") else {
-            throw reader.error("expected a 12-digit account id (in quotes: \"012345678901\"), found '\(id)'", at: located)
+            throw reader.error(
+                "expected a 12-digit account id (in quotes: \"012345678901\"), found '\(id)'", at: located)
         }
         return id
     }
 
-    private func accounts(_ located: Located, roleName: String?) throws(ConfigurationError) -> [BatchwatchConfiguration.Account] {
+    private func accounts(
+        _ located: Located, roleName: String?
+    ) throws(ConfigurationError) -> [BatchwatchConfiguration.Account] {
         var accounts: [BatchwatchConfiguration.Account] = []
         for item in try reader.sequence(located) {
             let fields = try reader.mapping(
@@ -181,7 +186,8 @@ private struct ConfigurationBuilder {
                 account.externalId = Secret(externalId)
             }
             if let other = accounts.first(where: { $0.id == account.id || $0.name == account.name }) {
-                throw reader.error("account \(account.name) (\(account.id)) is listed twice (first as \(other.name))", at: item)
+                throw reader.error(
+                    "account \(account.name) (\(account.id)) is listed twice (first as \(other.name))", at: item)
             }
             accounts.append(account)
         }
@@ -189,7 +195,9 @@ private struct ConfigurationBuilder {
         return accounts
     }
 
-    private func organization(_ located: Located, roleName: String?) throws(ConfigurationError) -> BatchwatchConfiguration.Organization {
+    private func organization(
+        _ located: Located, roleName: String?
+    ) throws(ConfigurationError) -> BatchwatchConfiguration.Organization {
         let fields = try reader.mapping(
             located, allowed: ["role_name", "exclude"], expected: "a mapping with role_name and exclude")
         let role: String
@@ -202,7 +210,9 @@ private struct ConfigurationBuilder {
         }
         var organization = BatchwatchConfiguration.Organization(roleName: role)
         if let value = fields["exclude"] {
-            for item in try reader.sequence(value) { organization.exclude.append(try reader.rawText(item, expected: "an account id")) }
+            for item in try reader.sequence(value) {
+                organization.exclude.append(try reader.rawText(item, expected: "an account id"))
+            }
         }
         return organization
     }
@@ -214,21 +224,27 @@ private struct ConfigurationBuilder {
         for (item, job) in zip(try reader.sequence(jobs), configuration.jobs) {
             let fields = try reader.mapping(item, allowed: Self.jobKeys, expected: "a job")
             if case .arn = job.stateMachine, let key = ["accounts", "regions"].first(where: { fields[$0] != nil }) {
-                throw reader.error("a state machine ARN fixes the account and Region; leave out \(key)", at: fields[key]!)
+                throw reader.error(
+                    "a state machine ARN fixes the account and Region; leave out \(key)", at: fields[key]!)
             }
             if let names = job.accounts, let value = fields["accounts"] {
                 if configuration.organization == nil {
                     let known = configuration.accounts
                     for name in names where !known.contains(where: { $0.isNamed(by: name) }) {
-                        let listed = known.isEmpty ? "no accounts: are configured" : "accounts: lists \(known.map(\.name).joined(separator: ", "))"
+                        let listed =
+                            known.isEmpty
+                            ? "no accounts: are configured"
+                            : "accounts: lists \(known.map(\.name).joined(separator: ", "))"
                         throw reader.error("'\(name)' is not a configured account (\(listed))", at: value)
                     }
                 }
             }
             if let regions = job.regions, let value = fields["regions"] {
-                let checked = configuration.regions.isEmpty ? [configuration.region].compactMap { $0 } : configuration.regions
+                let checked =
+                    configuration.regions.isEmpty ? [configuration.region].compactMap { $0 } : configuration.regions
                 for region in regions where !checked.isEmpty && !checked.contains(region) {
-                    throw reader.error("'\(region)' is not a checked Region (\(checked.joined(separator: ", ")))", at: value)
+                    throw reader.error(
+                        "'\(region)' is not a checked Region (\(checked.joined(separator: ", ")))", at: value)
                 }
             }
         }
@@ -263,7 +279,8 @@ private struct ConfigurationBuilder {
         for item in try reader.sequence(located) {
             let (job, nameLocation) = try job(item)
             if let firstLine = firstLineOfName[job.name] {
-                throw reader.error("duplicate job name '\(job.name)' (first used at line \(firstLine))", at: nameLocation)
+                throw reader.error(
+                    "duplicate job name '\(job.name)' (first used at line \(firstLine))", at: nameLocation)
             }
             firstLineOfName[job.name] = nameLocation.line ?? 0
             jobs.append(job)
@@ -293,13 +310,15 @@ private struct ConfigurationBuilder {
     }
 
     static let jobKeys = [
-        "name", "state_machine", "schedule", "timezone", "start_within", "max_duration", "finish_by", "accounts", "regions",
+        "name", "state_machine", "schedule", "timezone", "start_within", "max_duration", "finish_by", "accounts",
+        "regions",
     ]
 
     private func finishBy(_ located: Located) throws(ConfigurationError) -> TimeOfDay {
         let text = try reader.rawText(located, expected: "a time of day like \"07:00\"")
         guard let time = TimeOfDay(parsing: text) else {
-            throw reader.error("expected a time of day HH:MM like \"07:00\" (00:00 to 23:59), found '\(text)'", at: located)
+            throw reader.error(
+                "expected a time of day HH:MM like \"07:00\" (00:00 to 23:59), found '\(text)'", at: located)
         }
         return time
     }
@@ -346,7 +365,8 @@ private struct ConfigurationBuilder {
     // MARK: Alarms and ignore
 
     private func alarms(_ located: Located) throws(ConfigurationError) -> BatchwatchConfiguration.AlarmSelection {
-        let fields = try reader.mapping(located, allowed: ["names", "prefixes"], expected: "a mapping with names and prefixes")
+        let fields = try reader.mapping(
+            located, allowed: ["names", "prefixes"], expected: "a mapping with names and prefixes")
         var selection = BatchwatchConfiguration.AlarmSelection()
         if let value = fields["names"] { selection.names = try reader.strings(value) }
         if let value = fields["prefixes"] { selection.prefixes = try reader.strings(value) }
@@ -356,7 +376,8 @@ private struct ConfigurationBuilder {
     /// `until`: a date (the rule holds through that day in `timeZone`) or an ISO 8601 instant with offset.
     private func until(_ located: Located, timeZone: TimeZone) throws(ConfigurationError) -> IgnoreRule.Expiry {
         let text = try reader.rawText(located, expected: "a date YYYY-MM-DD or an ISO 8601 instant with offset")
-        let expected = "expected a date YYYY-MM-DD or an ISO 8601 instant with offset (2026-12-31T18:00:00+09:00), found '\(text)'"
+        let expected =
+            "expected a date YYYY-MM-DD or an ISO 8601 instant with offset (2026-12-31T18:00:00+09:00), found '\(text)'"
         if Self.matches(text, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$") {
             let parts = text.split(separator: "-").compactMap { Int($0) }
             guard let day = LocalDay(year: parts[0], month: parts[1], day: parts[2]) else {
@@ -364,13 +385,20 @@ private struct ConfigurationBuilder {
             }
             return IgnoreRule.Expiry(instant: day.next.firstInstant(in: timeZone), text: text, isDay: true)
         }
-        guard Self.matches(text, "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})$") else {
+        guard
+            Self.matches(
+                text, "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})$")
+        else {
             throw reader.error(expected, at: located)
         }
         let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
-        let withSeconds = Self.matches(text, "T[0-9]{2}:[0-9]{2}:") ? text : text.replacingOccurrences(
-            of: "^([^T]+T[0-9]{2}:[0-9]{2})", with: "$1:00", options: .regularExpression)
+        formatter.formatOptions =
+            text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        let withSeconds =
+            Self.matches(text, "T[0-9]{2}:[0-9]{2}:")
+            ? text
+            : text.replacingOccurrences(
+                of: "^([^T]+T[0-9]{2}:[0-9]{2})", with: "$1:00", options: .regularExpression)
         guard let instant = formatter.date(from: withSeconds) else { throw reader.error(expected, at: located) }
         return IgnoreRule.Expiry(instant: instant, text: text, isDay: false)
     }
@@ -392,9 +420,12 @@ private struct ConfigurationBuilder {
                 throw reader.error(
                     "an ignore rule needs at least one of job, error, state, cause, kind, account, region", at: item)
             }
-            if let kind = rule.kind, !IgnoreRule.findingKinds.contains(where: { IgnoreRule.globMatches(pattern: kind, text: $0) }) {
+            if let kind = rule.kind,
+                !IgnoreRule.findingKinds.contains(where: { IgnoreRule.globMatches(pattern: kind, text: $0) })
+            {
                 throw reader.error(
-                    "'\(kind)' matches no finding kind (\(IgnoreRule.findingKinds.joined(separator: ", ")))", at: fields["kind"]!)
+                    "'\(kind)' matches no finding kind (\(IgnoreRule.findingKinds.joined(separator: ", ")))",
+                    at: fields["kind"]!)
             }
             if let value = fields["until"] { rule.until = try until(value, timeZone: timeZone) }
             rule.reason = try glob("reason")
@@ -425,7 +456,8 @@ private struct ConfigurationBuilder {
             located, allowed: ["namespace", "config_name"], expected: "a mapping with namespace (and config_name)")
         let namespaceLocation = try reader.required("namespace", in: fields)
         let namespace = try reader.string(namespaceLocation)
-        guard namespace.count <= 255, !namespace.hasPrefix("AWS/"), Self.matches(namespace, "^[A-Za-z0-9._/#:-]+$") else {
+        guard namespace.count <= 255, !namespace.hasPrefix("AWS/"), Self.matches(namespace, "^[A-Za-z0-9._/#:-]+$")
+        else {
             throw reader.error(
                 "'\(namespace)' is not a CloudWatch namespace (1 to 255 of A-Z a-z 0-9 . - _ / # :, not starting with AWS/)",
                 at: namespaceLocation)

@@ -32,7 +32,8 @@ public enum DurationSyntax {
             return .failure(DurationSyntaxError("'\(text)' is not a duration; \(example)"))
         }
         guard seconds <= longest else {
-            return .failure(DurationSyntaxError("'\(text)' is longer than a year (8760h), the longest duration allowed"))
+            return .failure(
+                DurationSyntaxError("'\(text)' is longer than a year (8760h), the longest duration allowed"))
         }
         return .success(seconds)
     }

@@ -74,7 +74,11 @@ public struct IgnoreRule: Sendable, Equatable {
 
     /// What the rule is about: its job, or its other fields ("kind late, error States.Timeout").
     public var subject: String {
-        job ?? [("kind", kind), ("error", error), ("state", state), ("cause", cause), ("account", account), ("region", region)]
+        job
+            ?? [
+                ("kind", kind), ("error", error), ("state", state), ("cause", cause), ("account", account),
+                ("region", region),
+            ]
             .compactMap { key, value in value.map { "\(key) \($0)" } }.joined(separator: ", ")
     }
 

@@ -43,15 +43,19 @@ public struct TimeOfDay: Sendable, Hashable, CustomStringConvertible {
     func instants(on day: LocalDay, in timeZone: TimeZone) -> [Date] {
         var utc = Calendar(identifier: .gregorian)
         utc.timeZone = TimeZone(identifier: "UTC")!
-        let wall = utc.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: hour, minute: minute))!
+        let wall = utc.date(
+            from: DateComponents(year: day.year, month: day.month, day: day.day, hour: hour, minute: minute))!
         // Every offset the zone uses around that day: before, at and after it.
-        let offsets = Set([-86_400.0, 0, 86_400].map { TimeInterval(timeZone.secondsFromGMT(for: wall.addingTimeInterval($0))) })
+        let offsets = Set(
+            [-86_400.0, 0, 86_400].map { TimeInterval(timeZone.secondsFromGMT(for: wall.addingTimeInterval($0))) })
         let valid = offsets.map { wall.addingTimeInterval(-$0) }
             .filter { TimeInterval(timeZone.secondsFromGMT(for: $0)) == wall.timeIntervalSince($0) }
             .sorted()
         if !valid.isEmpty { return valid }
         // Skipped: the clock jumps over it; the first instant after the jump.
         let earliest = wall.addingTimeInterval(-(offsets.max() ?? 0))
-        return [timeZone.nextDaylightSavingTimeTransition(after: earliest) ?? wall.addingTimeInterval(-(offsets.min() ?? 0))]
+        return [
+            timeZone.nextDaylightSavingTimeTransition(after: earliest) ?? wall.addingTimeInterval(-(offsets.min() ?? 0))
+        ]
     }
 }

@@ -26,7 +26,9 @@ public enum ValidationSummary {
         lines.append("Alarms")
         if config.alarms.isEmpty { lines.append("  (none)") }
         if !config.alarms.names.isEmpty { lines.append("  names     " + config.alarms.names.joined(separator: ", ")) }
-        if !config.alarms.prefixes.isEmpty { lines.append("  prefixes  " + config.alarms.prefixes.joined(separator: ", ")) }
+        if !config.alarms.prefixes.isEmpty {
+            lines.append("  prefixes  " + config.alarms.prefixes.joined(separator: ", "))
+        }
         lines.append("")
         lines.append("Ignore")
         if config.ignore.isEmpty { lines.append("  (none)") }
@@ -83,8 +85,11 @@ public enum ValidationSummary {
         let regions = config.regions.isEmpty ? [config.region ?? "(the default Region)"] : config.regions
         lines.append("  regions   " + regions.joined(separator: ", "))
         if let organization = config.organization {
-            lines.append("  organization: every ACTIVE account (organizations:ListAccounts), role \(organization.roleName)")
-            if !organization.exclude.isEmpty { lines.append("  exclude   " + organization.exclude.joined(separator: ", ")) }
+            lines.append(
+                "  organization: every ACTIVE account (organizations:ListAccounts), role \(organization.roleName)")
+            if !organization.exclude.isEmpty {
+                lines.append("  exclude   " + organization.exclude.joined(separator: ", "))
+            }
         } else if config.accounts.isEmpty {
             lines.append("  the credentials' own account")
         }
@@ -139,10 +144,12 @@ public enum ValidationSummary {
     }
 
     private static func describe(_ rule: IgnoreRule) -> String {
-        [("job", rule.job), ("error", rule.error), ("state", rule.state), ("cause", rule.cause), ("kind", rule.kind),
-         ("account", rule.account), ("region", rule.region), ("until", rule.until?.text), ("reason", rule.reason)]
-            .compactMap { key, value in value.map { "\(key)=\($0)" } }
-            .joined(separator: " ")
+        [
+            ("job", rule.job), ("error", rule.error), ("state", rule.state), ("cause", rule.cause), ("kind", rule.kind),
+            ("account", rule.account), ("region", rule.region), ("until", rule.until?.text), ("reason", rule.reason),
+        ]
+        .compactMap { key, value in value.map { "\(key)=\($0)" } }
+        .joined(separator: " ")
     }
 
     /// `2026-11-22 02:00 (Asia/Tokyo)`.

@@ -112,7 +112,9 @@ struct YAMLReader {
     }
 
     /// One of an enumeration's raw values.
-    func choice<Value: RawRepresentable & CaseIterable>(_ located: Located, of type: Value.Type) throws(ConfigurationError)
+    func choice<Value: RawRepresentable & CaseIterable>(
+        _ located: Located, of type: Value.Type
+    ) throws(ConfigurationError)
         -> Value where Value.RawValue == String
     {
         let names = Value.allCases.map(\.rawValue)

@@ -34,8 +34,10 @@ public struct Deliverer: Sendable {
         retryPolicy: RetryPolicy = .delivery(), deadline: Date? = nil, lockWait: Double = Deliverer.standardLockWait
     ) {
         self.init(
-            settings: settings, stateDirectory: stateDirectory, transport: transport, awsClient: awsClient, clock: clock,
-            logger: logger, retryPolicy: retryPolicy, deadline: deadline, slackAPIBaseURL: SlackPoster.defaultAPIBaseURL,
+            settings: settings, stateDirectory: stateDirectory, transport: transport, awsClient: awsClient,
+            clock: clock,
+            logger: logger, retryPolicy: retryPolicy, deadline: deadline,
+            slackAPIBaseURL: SlackPoster.defaultAPIBaseURL,
             random: { Double.random(in: 0...1) }, lockWait: lockWait)
     }
 
@@ -90,7 +92,9 @@ public struct Deliverer: Sendable {
         let lock: StateLock?
         do {
             lock = try await StateLock.acquire(in: stateDirectory, clock: clock, wait: lockWait) {
-                logger.notice("another batchwatch run holds \(stateDirectory.appendingPathComponent(StateLock.fileName).path); waiting for it (at most \(Int(lockWait)) s)")
+                logger.notice(
+                    "another batchwatch run holds \(stateDirectory.appendingPathComponent(StateLock.fileName).path); waiting for it (at most \(Int(lockWait)) s)"
+                )
             }
         } catch .timedOut(let path, let seconds) {
             logger.error("another batchwatch run still held \(path) after \(Int(seconds)) s; this run delivers nothing")
@@ -129,7 +133,8 @@ public struct Deliverer: Sendable {
         var outcomes: [DeliveryOutcome] = []
         for target in targets where force || !ledger.contains(target: target.name, window: window) {
             let url = spoolPayload(target.payload(for: report), of: window, for: target, force: force)
-            logger.error("\(target.logName): digest not delivered: another run holds the state directory; \(spooledWhere(url))")
+            logger.error(
+                "\(target.logName): digest not delivered: another run holds the state directory; \(spooledWhere(url))")
             let outcome = DeliveryOutcome(target: target.name, ok: false)
             outcomes.append(outcome)
             progress(outcome)
@@ -150,12 +155,16 @@ public struct Deliverer: Sendable {
         let pending = spool?.pending(target: target.name) ?? []
         for (url, spooled) in pending {
             if sendsCurrent && spooled.window == window {
-                logger.info("\(target.logName): spooled digest \(url.lastPathComponent) is replaced by this run's digest of the same window")
+                logger.info(
+                    "\(target.logName): spooled digest \(url.lastPathComponent) is replaced by this run's digest of the same window"
+                )
                 spool?.remove(url)
                 continue
             }
             if spooled.force != true, ledger?.contains(target: target.name, window: spooled.window) == true {
-                logger.info("\(target.logName): spooled digest \(url.lastPathComponent) was already delivered (the state file records its window); removed")
+                logger.info(
+                    "\(target.logName): spooled digest \(url.lastPathComponent) was already delivered (the state file records its window); removed"
+                )
                 spool?.remove(url)
                 continue
             }
@@ -163,12 +172,15 @@ public struct Deliverer: Sendable {
             sentSpooled = true
             switch await target.send(spooled.payload) {
             case .success:
-                logger.notice("\(target.logName): spooled digest of \(spooled.window.from) – \(spooled.window.to) delivered")
+                logger.notice(
+                    "\(target.logName): spooled digest of \(spooled.window.from) – \(spooled.window.to) delivered")
                 record(target, spooled.window, in: &ledger)
                 spool?.remove(url)
             case .failure(let failure) where target.refusesPayload(failure):
                 let aside = spool?.setAside(url)
-                logger.warning("\(target.logName): spooled digest \(url.path) \(failure); moved to \(aside?.path ?? url.path), not sent again")
+                logger.warning(
+                    "\(target.logName): spooled digest \(url.path) \(failure); moved to \(aside?.path ?? url.path), not sent again"
+                )
             case .failure(let failure):
                 logger.error("\(target.logName): spooled digest still not delivered: \(failure); kept in \(url.path)")
                 blocked = true
@@ -177,14 +189,17 @@ public struct Deliverer: Sendable {
         guard due else { return sentSpooled ? !blocked : nil }
         guard sendsCurrent else {
             logger.info(
-                "\(target.logName): the digest of \(window.from) – \(window.to) was already delivered; not posting again (--force posts anyway)")
+                "\(target.logName): the digest of \(window.from) – \(window.to) was already delivered; not posting again (--force posts anyway)"
+            )
             return !blocked
         }
         // Spooled before it is sent, so a run stopped during the post leaves it for the next run.
         let payload = target.payload(for: report)
         let spooledURL = spoolPayload(payload, of: window, for: target, force: force)
         if blocked {
-            logger.error("\(target.logName): digest not delivered: earlier digests are still undelivered; \(spooledWhere(spooledURL))")
+            logger.error(
+                "\(target.logName): digest not delivered: earlier digests are still undelivered; \(spooledWhere(spooledURL))"
+            )
             return false
         }
         switch await target.send(payload) {
@@ -209,21 +224,28 @@ public struct Deliverer: Sendable {
     }
 
     private var spool: DeliverySpool? {
-        stateDirectory.map { DeliverySpool(directory: $0.appendingPathComponent("spool", isDirectory: true), logger: logger) }
+        stateDirectory.map {
+            DeliverySpool(directory: $0.appendingPathComponent("spool", isDirectory: true), logger: logger)
+        }
     }
 
     /// Writes `payload` to the spool and returns where, or logs why it could not and returns `nil`.
-    private func spoolPayload(_ payload: DeliveryPayload, of window: WindowKey, for target: DeliveryTarget, force: Bool) -> URL? {
+    private func spoolPayload(
+        _ payload: DeliveryPayload, of window: WindowKey, for target: DeliveryTarget, force: Bool
+    ) -> URL? {
         guard let spool else { return nil }
         let now = clock.now()
         let digest = SpooledDigest(
-            target: target.name, window: window, spooledAt: WindowKey.instant(now), payload: payload, force: force ? true : nil)
+            target: target.name, window: window, spooledAt: WindowKey.instant(now), payload: payload,
+            force: force ? true : nil)
         do {
             let url = try spool.add(digest, now: now)
             logger.debug("\(target.logName): digest spooled to \(url.path) until it is delivered")
             return url
         } catch {
-            logger.error("\(target.logName): could not write the digest to the spool \(spool.directory.path) (\(error.localizedDescription))")
+            logger.error(
+                "\(target.logName): could not write the digest to the spool \(spool.directory.path) (\(error.localizedDescription))"
+            )
             return nil
         }
     }
@@ -235,7 +257,9 @@ public struct Deliverer: Sendable {
         do {
             try ledger?.save()
         } catch {
-            logger.warning("could not write the state file \(ledger?.url.path ?? ""): \(error.localizedDescription); a re-run may post again")
+            logger.warning(
+                "could not write the state file \(ledger?.url.path ?? ""): \(error.localizedDescription); a re-run may post again"
+            )
         }
     }
 }

@@ -44,7 +44,8 @@ struct DeliveryLedger {
             try? FileManager.default.removeItem(at: aside)
             let moved = (try? FileManager.default.moveItem(at: url, to: aside)) != nil
             logger.warning(
-                "state file \(url.path) is not readable (\(Self.decodingProblem(error))); \(moved ? "moved to \(aside.path) and " : "")starting afresh: a digest already posted for this window may be posted again")
+                "state file \(url.path) is not readable (\(Self.decodingProblem(error))); \(moved ? "moved to \(aside.path) and " : "")starting afresh: a digest already posted for this window may be posted again"
+            )
             return DeliveryLedger(url: url, entries: [])
         }
     }

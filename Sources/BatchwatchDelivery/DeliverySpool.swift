@@ -59,13 +59,17 @@ struct DeliverySpool {
                 else {
                     if FileManager.default.fileExists(atPath: url.path) {
                         let aside = setAside(url)
-                        logger.warning("spool file \(url.path) does not parse as a spooled digest; moved to \(aside.path), not sent")
+                        logger.warning(
+                            "spool file \(url.path) does not parse as a spooled digest; moved to \(aside.path), not sent"
+                        )
                     }
                     return nil
                 }
                 return (url, digest)
             }
-            .sorted { ($0.digest.spooledAt, $0.url.lastPathComponent) < ($1.digest.spooledAt, $1.url.lastPathComponent) }
+            .sorted {
+                ($0.digest.spooledAt, $0.url.lastPathComponent) < ($1.digest.spooledAt, $1.url.lastPathComponent)
+            }
     }
 
     /// Removes a spool file whose digest was delivered or replaced.

@@ -31,21 +31,26 @@ struct RetryingSender: Sendable {
     func send(
         _ request: HTTPRequest, to target: String, judge: (HTTPResponse) -> AnswerVerdict = Self.judgeByStatus
     ) async -> Result<HTTPResponse, DeliveryFailure> {
-        let result = await retrier.run(target, deadline: deadline, reason: { (failure: DeliveryFailure) in failure.reason }) { timeout in
+        let result = await retrier.run(
+            target, deadline: deadline, reason: { (failure: DeliveryFailure) in failure.reason }
+        ) { timeout in
             do {
                 let response = try await transport.send(request, timeout: timeout)
                 switch judge(response) {
                 case .accepted:
                     return .success(response)
                 case .rejected(let why):
-                    return .failure(DeliveryFailure(kind: .rejected, reason: why, status: response.status), retryable: false)
+                    return .failure(
+                        DeliveryFailure(kind: .rejected, reason: why, status: response.status), retryable: false)
                 case .retry(let why):
                     return .failure(
                         DeliveryFailure(kind: .gaveUp, reason: why, status: response.status), retryable: true,
                         retryAfter: response.retryAfter(now: retrier.clock.now()))
                 }
             } catch {
-                if Task.isCancelled { return .failure(DeliveryFailure(kind: .gaveUp, reason: "cancelled"), retryable: false) }
+                if Task.isCancelled {
+                    return .failure(DeliveryFailure(kind: .gaveUp, reason: "cancelled"), retryable: false)
+                }
                 return .failure(DeliveryFailure(kind: .gaveUp, reason: Self.networkReason(error)), retryable: true)
             }
         }
@@ -58,7 +63,8 @@ struct RetryingSender: Sendable {
         case .failure(.outOfTime(last: nil, let attempts)):
             return .failure(DeliveryFailure(kind: .gaveUp, reason: "no time left", attempts: attempts))
         case .failure(.cancelled(let last, let attempts)):
-            return .failure(DeliveryFailure(kind: .gaveUp, reason: "cancelled", status: last?.status, attempts: attempts))
+            return .failure(
+                DeliveryFailure(kind: .gaveUp, reason: "cancelled", status: last?.status, attempts: attempts))
         }
     }
 

@@ -24,7 +24,8 @@ public enum RunMetrics {
     ) async {
         guard let target = configuration.notify.metrics else { return }
         let parameters = parameters(
-            report, namespace: target.namespace, config: target.configDimension(file: configuration.file), duration: duration)
+            report, namespace: target.namespace, config: target.configDimension(file: configuration.file),
+            duration: duration)
         do {
             _ = try await client.query(.cloudWatch, action: "PutMetricData", version: version, parameters: parameters)
             logger.info("published the run's metrics to CloudWatch namespace \(target.namespace)")
@@ -54,21 +55,28 @@ public enum RunMetrics {
         ]
         for kind in FindingKind.allCases {
             let count = report.findings.filter { $0.kind == kind }.count
-            data.append(Datum(name: "Findings", value: Double(count), unit: "Count", dimensions: [("Kind", kind.rawValue)]))
+            data.append(
+                Datum(name: "Findings", value: Double(count), unit: "Count", dimensions: [("Kind", kind.rawValue)]))
         }
-        data.append(Datum(name: "CheckErrors", value: Double(report.findings.filter { $0.kind == .checkError }.count), unit: "Count"))
+        data.append(
+            Datum(
+                name: "CheckErrors", value: Double(report.findings.filter { $0.kind == .checkError }.count),
+                unit: "Count"))
         data.append(Datum(name: "Undelivered", value: Double(report.delivery.filter { !$0.ok }.count), unit: "Count"))
         data.append(Datum(name: "DurationSeconds", value: max(0, duration), unit: "Seconds"))
         return data
     }
 
     /// The Query parameters of PutMetricData for one run.
-    static func parameters(_ report: CheckReport, namespace: String, config: String, duration: TimeInterval) -> [(String, String)] {
+    static func parameters(
+        _ report: CheckReport, namespace: String, config: String, duration: TimeInterval
+    ) -> [(String, String)] {
         var parameters = [("Namespace", namespace)]
         for (index, datum) in data(report, duration: duration).enumerated() {
             let member = "MetricData.member.\(index + 1)"
             parameters += [
-                ("\(member).MetricName", datum.name), ("\(member).Value", format(datum.value)), ("\(member).Unit", datum.unit),
+                ("\(member).MetricName", datum.name), ("\(member).Value", format(datum.value)),
+                ("\(member).Unit", datum.unit),
             ]
             for (dimensionIndex, (name, value)) in ([("Config", config)] + datum.dimensions).enumerated() {
                 let dimension = "\(member).Dimensions.member.\(dimensionIndex + 1)"

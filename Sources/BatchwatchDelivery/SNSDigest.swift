@@ -44,7 +44,9 @@ struct SNSDigest {
     var subject: String {
         switch digest.language {
         case .en: TextCut.cut(TextLimits.asciiLine(digest.title), to: Self.maxSubject, ellipsis: "...")
-        case .ja: TextCut.cut(TextLimits.printableLine(digest.title), to: Self.maxSubject, ellipsis: "…", measure: \.utf16.count)
+        case .ja:
+            TextCut.cut(
+                TextLimits.printableLine(digest.title), to: Self.maxSubject, ellipsis: "…", measure: \.utf16.count)
         }
     }
 

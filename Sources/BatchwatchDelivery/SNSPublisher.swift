@@ -18,16 +18,19 @@ struct SNSPublisher: Sendable {
         guard let client else {
             return .failure(DeliveryFailure(kind: .notSent, reason: "no AWS client to publish with"))
         }
-        let regional = client.with(credentialProvider: client.credentialProvider, region: target.region ?? client.region)
+        let regional = client.with(
+            credentialProvider: client.credentialProvider, region: target.region ?? client.region)
         var parameters = [("TopicArn", target.topicArn), ("Message", message.message)]
         if let subject = message.subject { parameters.append(("Subject", subject)) }
         do {
-            let answer = try await regional.query(.sns, action: "Publish", version: "2010-03-31", parameters: parameters)
+            let answer = try await regional.query(
+                .sns, action: "Publish", version: "2010-03-31", parameters: parameters)
             // Delivered means SNS said so: a 200 without a MessageId (an HTML page from a proxy,
             // an empty document) is not a publish.
             guard let messageId = answer.text(at: "PublishResult/MessageId"), !messageId.isEmpty else {
                 logger.warning("\(name): the Publish answer has no PublishResult/MessageId")
-                return .failure(DeliveryFailure(kind: .gaveUp, reason: "no MessageId in the Publish answer", status: 200))
+                return .failure(
+                    DeliveryFailure(kind: .gaveUp, reason: "no MessageId in the Publish answer", status: 200))
             }
             logger.debug("\(name): published", metadata: ["message-id": "\(messageId)"])
             return .success(())

@@ -37,12 +37,16 @@ struct SlackDigest {
     /// "batchwatch: 3 problems on 2026-11-20", at most 150 characters.
     var header: String {
         let count = report.findings.count
-        let problems = count == 1 ? digest.phrase(.slackOneProblem) : digest.phrase(.slackProblems, ["count": "\(count)"])
+        let problems =
+            count == 1 ? digest.phrase(.slackOneProblem) : digest.phrase(.slackProblems, ["count": "\(count)"])
         let when =
             report.window.isOneLocalDay
-            ? digest.phrase(.slackOnDay, ["day": report.window.firstLocalDay]) : digest.phrase(.slackInWindow, ["window": digest.windowLabel])
+            ? digest.phrase(.slackOnDay, ["day": report.window.firstLocalDay])
+            : digest.phrase(.slackInWindow, ["window": digest.windowLabel])
         let incomplete = report.status == .incomplete ? digest.phrase(.slackIncomplete) : ""
-        return TextCut.cut(digest.phrase(.slackHeader, ["problems": problems, "when": when, "incomplete": incomplete]), to: Self.maxHeader)
+        return TextCut.cut(
+            digest.phrase(.slackHeader, ["problems": problems, "when": when, "incomplete": incomplete]),
+            to: Self.maxHeader)
     }
 
     private func allClear() -> SlackMessage {
@@ -75,7 +79,8 @@ struct SlackDigest {
         var blocks = [SlackBlock.header(header)]
         blocks += shown.map { .section(section(for: $0)) }
         if omitted > 0 {
-            let more = digest.phrase(.slackMore, ["omitted": "\(omitted)", "total": "\(lines.count)", "counts": digest.countsByKind])
+            let more = digest.phrase(
+                .slackMore, ["omitted": "\(omitted)", "total": "\(lines.count)", "counts": digest.countsByKind])
             blocks.append(.context(TextLimits.slackEscaped(more, limit: Self.maxSectionText)))
         }
         if let recovered { blocks.append(.section(recovered)) }
@@ -95,7 +100,11 @@ struct SlackDigest {
         var link = ""
         if let url = line.url, url.count <= 600 {
             let target = TextLimits.slackEscaped(url).replacingOccurrences(of: "|", with: "%7C")
-            let account = line.group.map { digest.phrase(.slackSignInTo, ["account": TextLimits.slackEscaped($0.components(separatedBy: " · ")[0])]) } ?? ""
+            let account =
+                line.group.map {
+                    digest.phrase(
+                        .slackSignInTo, ["account": TextLimits.slackEscaped($0.components(separatedBy: " · ")[0])])
+                } ?? ""
             link = "\n<\(target)|\(digest.phrase(.slackOpenExecution))\(account)>"
         }
         return TextCut.cut(text, to: Self.maxSectionText - link.count) + link
@@ -105,7 +114,10 @@ struct SlackDigest {
     private var contextLine: String {
         digest.phrase(
             .slackContext,
-            ["window": digest.windowLabel, "total": "\(report.findings.count)", "counts": digest.countsByKind, "summary": digest.checkedSummary])
+            [
+                "window": digest.windowLabel, "total": "\(report.findings.count)", "counts": digest.countsByKind,
+                "summary": digest.checkedSummary,
+            ])
     }
 
     /// The recoveries, one line each, in one section.

@@ -1,9 +1,10 @@
 import AWSClient
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `<state dir>/batchwatch.lock`: an exclusive `flock(2)` that one run holds from reading the state

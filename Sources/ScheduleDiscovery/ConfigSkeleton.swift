@@ -41,13 +41,14 @@ public struct ConfigSkeleton: Sendable {
     /// (one-time, unreadable) and state machines that nothing starts as comments.
     public func yaml() -> String {
         let (active, inactive) = jobEntries()
-        var lines = [
-            "# Written by batchwatch discover at \(Self.instantText(now)) from the state machines in \(setupLines.isEmpty ? region : "every account and Region configured").",
-            "# One job per enabled EventBridge rule or Scheduler schedule. Instead of an expression,",
-            "# schedule: auto reads the state machine's schedules from AWS at each check.",
-            "timezone: \(Self.quoted(BatchwatchConfiguration.displayName(of: timeZone)))",
-            "region: \(Self.quoted(region))",
-        ] + setupLines
+        var lines =
+            [
+                "# Written by batchwatch discover at \(Self.instantText(now)) from the state machines in \(setupLines.isEmpty ? region : "every account and Region configured").",
+                "# One job per enabled EventBridge rule or Scheduler schedule. Instead of an expression,",
+                "# schedule: auto reads the state machine's schedules from AWS at each check.",
+                "timezone: \(Self.quoted(BatchwatchConfiguration.displayName(of: timeZone)))",
+                "region: \(Self.quoted(region))",
+            ] + setupLines
         if !unreadable.isEmpty {
             lines.append("# Could not be read, so no jobs from there (run discover again when it can be):")
             lines += unreadable.map { "# - \(Self.comment($0))" }
@@ -66,7 +67,9 @@ public struct ConfigSkeleton: Sendable {
             for (machine, discovered) in unusable {
                 let reason = discovered.unusableReason ?? discovered.expression
                 let name = machine.placement.map { "\(machine.name) (\($0))" } ?? machine.name
-                lines.append("# - \(Self.comment(name)): \(Self.comment(discovered.source.description)): \(Self.comment(reason))")
+                lines.append(
+                    "# - \(Self.comment(name)): \(Self.comment(discovered.source.description)): \(Self.comment(reason))"
+                )
             }
         }
         let unscheduled = machines.filter(\.schedules.isEmpty)
@@ -84,7 +87,9 @@ public struct ConfigSkeleton: Sendable {
     /// A state machine that nothing starts has one row with `-` as its source.
     public func table() -> String {
         let placed = machines.contains { $0.placement != nil }
-        var rows = [(placed ? ["WHERE"] : []) + ["STATE MACHINE", "SOURCE", "EXPRESSION", "TIMEZONE", "WINDOW", "STATE"]]
+        var rows = [
+            (placed ? ["WHERE"] : []) + ["STATE MACHINE", "SOURCE", "EXPRESSION", "TIMEZONE", "WINDOW", "STATE"]
+        ]
         for machine in machines {
             let place = placed ? [machine.placement ?? "-"] : []
             if machine.schedules.isEmpty {
@@ -94,10 +99,11 @@ public struct ConfigSkeleton: Sendable {
                 var state = discovered.state.rawValue
                 if discovered.hasEnded(at: now) { state += " (ended)" }
                 if discovered.schedule == nil { state += " (cannot check)" }
-                rows.append(place + [
-                    machine.name, discovered.source.description, discovered.expression, discovered.timeZoneName,
-                    discovered.flexibleWindow > 0 ? DurationSyntax.format(discovered.flexibleWindow) : "-", state,
-                ])
+                rows.append(
+                    place + [
+                        machine.name, discovered.source.description, discovered.expression, discovered.timeZoneName,
+                        discovered.flexibleWindow > 0 ? DurationSyntax.format(discovered.flexibleWindow) : "-", state,
+                    ])
             }
         }
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
@@ -138,7 +144,8 @@ public struct ConfigSkeleton: Sendable {
             let running = usable.filter { $0.isEnabled && !$0.hasEnded(at: now) }
             let stopped = usable.filter { !($0.isEnabled && !$0.hasEnded(at: now)) }
             for discovered in running {
-                let name = uniqueName(running.count == 1 ? baseName(machine) : "\(baseName(machine)) (\(discovered.source.name))")
+                let name = uniqueName(
+                    running.count == 1 ? baseName(machine) : "\(baseName(machine)) (\(discovered.source.name))")
                 active.append(entry(name: name, machine: machine, discovered: discovered))
             }
             for discovered in stopped {

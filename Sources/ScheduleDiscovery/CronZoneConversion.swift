@@ -45,7 +45,9 @@ public enum CronZoneConversion {
     /// `expression` (an EventBridge `cron(...)`) rewritten from `source` into `target` so that both
     /// give the same instants, or `nil` when that cannot be exact. `around` anchors the span of
     /// years over which both zones must keep one offset.
-    public static func convert(_ expression: String, from source: TimeZone, to target: TimeZone, around: Date) -> String? {
+    public static func convert(
+        _ expression: String, from source: TimeZone, to target: TimeZone, around: Date
+    ) -> String? {
         guard let sourceOffset = fixedOffset(of: source, around: around),
             let targetOffset = fixedOffset(of: target, around: around),
             (targetOffset - sourceOffset) % 60 == 0,
@@ -59,7 +61,9 @@ public enum CronZoneConversion {
         // The rewrite must give the very same instants; anything else is refused.
         guard let converted = try? Schedule(parsing: text) else { return nil }
         let end = around.addingTimeInterval(verificationSpan)
-        guard original.occurrences(from: around, to: end, in: source) == converted.occurrences(from: around, to: end, in: target)
+        guard
+            original.occurrences(from: around, to: end, in: source)
+                == converted.occurrences(from: around, to: end, in: target)
         else { return nil }
         return text
     }
@@ -103,9 +107,13 @@ struct CronFields {
     init?(_ expression: String) {
         let trimmed = expression.trimmingCharacters(in: .whitespaces)
         guard trimmed.hasPrefix("cron("), trimmed.hasSuffix(")") else { return nil }
-        let fields = trimmed.dropFirst(5).dropLast().split(whereSeparator: \.isWhitespace).map { String($0).uppercased() }
+        let fields = trimmed.dropFirst(5).dropLast().split(whereSeparator: \.isWhitespace).map {
+            String($0).uppercased()
+        }
         guard fields.count == 6 else { return nil }
-        (minute, hour, dayOfMonth, month, dayOfWeek, year) = (fields[0], fields[1], fields[2], fields[3], fields[4], fields[5])
+        (minute, hour, dayOfMonth, month, dayOfWeek, year) = (
+            fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]
+        )
     }
 
     var expression: String { "cron(\(minute) \(hour) \(dayOfMonth) \(month) \(dayOfWeek) \(year))" }

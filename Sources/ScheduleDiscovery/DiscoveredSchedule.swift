@@ -112,7 +112,9 @@ public struct DiscoveredStateMachine: Sendable, Equatable {
     public var region: String?
 
     /// Creates an entry; `account` and `region` place its jobs when several are read.
-    public init(arn: String, name: String, schedules: [DiscoveredSchedule], account: String? = nil, region: String? = nil) {
+    public init(
+        arn: String, name: String, schedules: [DiscoveredSchedule], account: String? = nil, region: String? = nil
+    ) {
         self.arn = arn
         self.name = name
         self.schedules = schedules

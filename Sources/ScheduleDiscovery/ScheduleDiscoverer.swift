@@ -37,14 +37,17 @@ public struct ScheduleDiscoverer: Sendable {
     /// For each ARN, every rule and schedule that starts it (an empty list when none does): rules
     /// first by name, then schedules by group and name. Machines in other regions than the
     /// client's are read in their own region. Throws the first `AWSError`.
-    public func schedules(forStateMachineArns stateMachineArns: [String]) async throws -> [String: [DiscoveredSchedule]] {
+    public func schedules(forStateMachineArns stateMachineArns: [String]) async throws -> [String: [DiscoveredSchedule]]
+    {
         let unique = Array(Set(stateMachineArns)).sorted()
         var byRegion: [String: [String]] = [:]
         for arn in unique { byRegion[Self.region(of: arn) ?? client.region, default: []].append(arn) }
 
         var result: [String: [DiscoveredSchedule]] = [:]
         for (region, arns) in byRegion.sorted(by: { $0.key < $1.key }) {
-            let regional = region == client.region ? client : client.with(credentialProvider: client.credentialProvider, region: region)
+            let regional =
+                region == client.region
+                ? client : client.with(credentialProvider: client.credentialProvider, region: region)
             let reader = RegionReader(client: regional, concurrency: concurrency)
             let rules = try await reader.rules(targeting: arns)
             let scheduled = try await reader.schedulerSchedules(targeting: Set(arns))
@@ -117,7 +120,8 @@ private struct RegionReader: Sendable {
             enum CodingKeys: String, CodingKey { case rules = "Rules", nextToken = "NextToken" }
         }
         let scheduled = try await client.jsonPages(
-            .eventBridge, target: "ListRules", request: { Request(limit: ScheduleDiscoverer.rulesPageSize, nextToken: $0) },
+            .eventBridge, target: "ListRules",
+            request: { Request(limit: ScheduleDiscoverer.rulesPageSize, nextToken: $0) },
             nextToken: { (page: Response) in page.nextToken }
         ).collect { ($0.rules ?? []).filter { !($0.scheduleExpression ?? "").isEmpty } }
         let targetsPerRule = try await concurrentMap(scheduled, limit: concurrency) { rule in
@@ -131,7 +135,8 @@ private struct RegionReader: Sendable {
             for arn in Set(targets).intersection(wanted).sorted() {
                 result[arn, default: []].append(
                     DiscoveredSchedule(
-                        source: .rule(name: rule.name), stateMachineArn: arn, expression: expression, schedule: schedule,
+                        source: .rule(name: rule.name), stateMachineArn: arn, expression: expression,
+                        schedule: schedule,
                         unusableReason: reason, timeZone: TimeZone(identifier: "UTC")!, state: rule.state ?? .enabled))
             }
         }
@@ -293,4 +298,3 @@ private struct ScheduleDetail: Decodable, Sendable {
             lastModified: lastModificationDate)
     }
 }
-

@@ -32,7 +32,9 @@ public enum ScheduleExplanation {
 
     /// Explains the occurrence `expected` of a job whose machine AWS starts with `discovered`;
     /// times are shown in `timeZone` (the job's). `isLate`: the run came, after its grace.
-    public static func explain(expected: Date, isLate: Bool, discovered: [DiscoveredSchedule], timeZone: TimeZone) -> Reason? {
+    public static func explain(
+        expected: Date, isLate: Bool, discovered: [DiscoveredSchedule], timeZone: TimeZone
+    ) -> Reason? {
         guard !discovered.isEmpty else { return .noSchedule }
         let enabled = discovered.filter(\.isEnabled)
         guard !enabled.isEmpty else {
@@ -46,7 +48,10 @@ public enum ScheduleExplanation {
             guard isLate, same.schedule.flexibleWindow > 0 else { return nil }
             return .flexibleWindow(same.schedule.source, minutes: Int(same.schedule.flexibleWindow / 60))
         }
-        guard let nearest = starts.min(by: { abs($0.instant.timeIntervalSince(expected)) < abs($1.instant.timeIntervalSince(expected)) })
+        guard
+            let nearest = starts.min(by: {
+                abs($0.instant.timeIntervalSince(expected)) < abs($1.instant.timeIntervalSince(expected))
+            })
         else {
             return .notThatDay(enabled.map { Mention(source: $0.source, detail: $0.expression) })
         }

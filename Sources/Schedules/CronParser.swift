@@ -142,7 +142,8 @@ enum CronParser {
         for item in items {
             if item.isEmpty { throw field.error(text, item: text, "has an empty item in its list") }
             if item.contains("?") {
-                let place = field.name == "day-of-month" || field.name == "day-of-week"
+                let place =
+                    field.name == "day-of-month" || field.name == "day-of-week"
                     ? "must be the whole field" : "is only allowed in day-of-month or day-of-week"
                 throw field.error(text, item: text, "'?' \(place)")
             }

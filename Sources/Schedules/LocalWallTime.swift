@@ -40,7 +40,8 @@ struct LocalWallTime {
     /// `wallSeconds` (seconds since 1970-01-01T00:00 on the wall clock): none, one or two.
     func instants(atWallSeconds wallSeconds: Int, offsets: [Int]) -> [Int] {
         if offsets.count == 1 { return [wallSeconds - offsets[0]] }
-        return offsets
+        return
+            offsets
             .map { wallSeconds - $0 }
             .filter { wallSeconds - offset(atInstant: $0) == $0 }
             .sorted()

@@ -34,7 +34,8 @@ let runs: [ExecutionRecord] = occurrences.enumerated().map { index, occurrence i
     let begun = occurrence.addingTimeInterval(TimeInterval(Int.random(in: 1...20, using: &generator)))
     let name = "every-minute-\(index)"
     return ExecutionRecord(
-        executionArn: machineArn.replacingOccurrences(of: ":stateMachine:", with: ":execution:") + ":" + name, name: name,
+        executionArn: machineArn.replacingOccurrences(of: ":stateMachine:", with: ":execution:") + ":" + name,
+        name: name,
         status: index % 1_000 == 999 ? .failed : .succeeded, startDate: begun, stopDate: begun.addingTimeInterval(30))
 }
 .reversed()  // newest first, as ListExecutions answers

@@ -17,7 +17,9 @@ struct Batchwatch: AsyncParsableCommand {
     static func main() async {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["BATCHWATCH_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+            handler.logLevel =
+                ProcessInfo.processInfo.environment["BATCHWATCH_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+                ?? .warning
             return handler
         }
         do {

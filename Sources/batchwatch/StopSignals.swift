@@ -2,10 +2,11 @@ import BatchwatchCheck
 import BatchwatchDelivery
 import Dispatch
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// SIGTERM (systemd stopping the unit, `timeout` in a cron line) and SIGINT (Ctrl-C) during
@@ -64,7 +65,8 @@ final class StopSignals: @unchecked Sendable {
         var message = "batchwatch: stopped by \(name)"
         if let pendingOutput {
             FileHandle.standardOutput.write(Data((pendingOutput(outcomes) + "\n").utf8))
-            message += " before every digest was delivered; an undelivered digest is in the spool and the next run sends it"
+            message +=
+                " before every digest was delivered; an undelivered digest is in the spool and the next run sends it"
         } else {
             message += " before the check finished; nothing was delivered"
         }

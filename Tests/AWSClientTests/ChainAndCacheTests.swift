@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import AWSClient
 @testable import TestSupport
 
@@ -51,18 +52,23 @@ struct ChainAndCacheTests {
 
     @Test func aBrokenSourceStopsTheChain() async throws {
         let transport = FakeTransport(script: [.failure(URLError(.cannotConnectToHost))])
-        await #expect(throws: CredentialError.failed(
-            source: "environment", reason: "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is missing")) {
+        await #expect(
+            throws: CredentialError.failed(
+                source: "environment", reason: "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is missing")
+        ) {
             _ = try await standardChain(["AWS_SECRET_ACCESS_KEY": "x"], transport: transport).credentials()
         }
     }
 
     @Test func containerComesBeforeInstanceMetadata() async throws {
         let transport = FakeTransport { request, _ in
-            jsonResponse(200, #"{"AccessKeyId": "ASIA\#(request.url.host ?? "")", "SecretAccessKey": "s", "Token": "t"}"#)
+            jsonResponse(
+                200, #"{"AccessKeyId": "ASIA\#(request.url.host ?? "")", "SecretAccessKey": "s", "Token": "t"}"#)
         }
-        let credentials = try await standardChain(["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/c"], transport: transport)
-            .credentials()
+        let credentials = try await standardChain(
+            ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/c"], transport: transport
+        )
+        .credentials()
         #expect(credentials.accessKeyId == "ASIA169.254.170.2")
     }
 
@@ -75,11 +81,15 @@ struct ChainAndCacheTests {
             #expect(tried.count == 5)
             #expect(tried[0] == "environment (AWS_ACCESS_KEY_ID is not set)")
             #expect(tried[1] == "web identity (AWS_WEB_IDENTITY_TOKEN_FILE is not set)")
-            #expect(tried[2].hasPrefix("shared config profile (profile default is in neither /nonexistent-home/.aws/credentials"))
+            #expect(
+                tried[2].hasPrefix(
+                    "shared config profile (profile default is in neither /nonexistent-home/.aws/credentials"))
             #expect(tried[3].hasPrefix("container endpoint (neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"))
             #expect(tried[4].hasPrefix("EC2 instance metadata (no metadata service at http://169.254.169.254"))
             let text = CredentialError.noneFound(tried: tried).description
-            #expect(text.hasPrefix("no AWS credentials found; tried: environment (AWS_ACCESS_KEY_ID is not set); web identity"))
+            #expect(
+                text.hasPrefix(
+                    "no AWS credentials found; tried: environment (AWS_ACCESS_KEY_ID is not set); web identity"))
         }
         #expect(transport.requests.count == 2)
     }
@@ -108,7 +118,9 @@ struct ChainAndCacheTests {
         let transport = FakeTransport(script: [.failure(URLError(.timedOut))])
         let clock = FakeClock()
         let cache = CachingCredentialProvider(
-            CredentialProviderChain([EnvironmentCredentialProvider(environment: ["AWS_ACCESS_KEY_ID": "A", "AWS_SECRET_ACCESS_KEY": "B"])]),
+            CredentialProviderChain([
+                EnvironmentCredentialProvider(environment: ["AWS_ACCESS_KEY_ID": "A", "AWS_SECRET_ACCESS_KEY": "B"])
+            ]),
             clock: clock)
         _ = try await cache.credentials()
         clock.advance(by: 86400 * 365)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import AWSClient
 @testable import TestSupport
 
@@ -11,17 +12,23 @@ struct CredentialSourceTests {
             "AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "envsecret", "AWS_SESSION_TOKEN": "envtoken",
         ])
         let credentials = try await provider.credentials()
-        #expect(credentials == AWSCredentials(accessKeyId: "AKIAENV", secretAccessKey: "envsecret", sessionToken: "envtoken"))
+        #expect(
+            credentials
+                == AWSCredentials(accessKeyId: "AKIAENV", secretAccessKey: "envsecret", sessionToken: "envtoken"))
         #expect(!credentials.description.contains("envsecret"))
     }
 
     @Test func environmentWithoutSecretFails() async throws {
         let provider = EnvironmentCredentialProvider(environment: ["AWS_ACCESS_KEY_ID": "AKIAENV"])
-        await #expect(throws: CredentialError.failed(
-            source: "environment", reason: "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is missing")) {
+        await #expect(
+            throws: CredentialError.failed(
+                source: "environment", reason: "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is missing")
+        ) {
             _ = try await provider.credentials()
         }
-        await #expect(throws: CredentialError.notConfigured(source: "environment", reason: "AWS_ACCESS_KEY_ID is not set")) {
+        await #expect(
+            throws: CredentialError.notConfigured(source: "environment", reason: "AWS_ACCESS_KEY_ID is not set")
+        ) {
             _ = try await EnvironmentCredentialProvider(environment: [:]).credentials()
         }
     }
@@ -39,7 +46,9 @@ struct CredentialSourceTests {
         let clock = FakeClock()
         let sts = makeClient(transport: transport, clock: clock, credentials: nil)
         let provider = WebIdentityCredentialProvider(
-            environment: ["AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile.path, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/ci"],
+            environment: [
+                "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile.path, "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/ci",
+            ],
             sts: sts)
         let credentials = try await provider.credentials()
         #expect(credentials.accessKeyId == "ASIAWEB")
@@ -57,7 +66,9 @@ struct CredentialSourceTests {
 
     @Test func webIdentityNeedsBothVariables() async throws {
         let sts = makeClient(transport: FakeTransport(script: [.success(HTTPResponse(status: 500))]), credentials: nil)
-        await #expect(throws: CredentialError.failed(source: "web identity", reason: "AWS_WEB_IDENTITY_TOKEN_FILE is not set")) {
+        await #expect(
+            throws: CredentialError.failed(source: "web identity", reason: "AWS_WEB_IDENTITY_TOKEN_FILE is not set")
+        ) {
             _ = try await WebIdentityCredentialProvider(environment: ["AWS_ROLE_ARN": "arn:x"], sts: sts).credentials()
         }
     }
@@ -80,7 +91,8 @@ struct ProfileCredentialTests {
     private func assumeRoleTransport() -> FakeTransport {
         FakeTransport { request, index in
             stsResponse(
-                action: "AssumeRole", accessKey: "ASIAROLE\(index)", secret: "rolesecret\(index)", token: "roletoken\(index)",
+                action: "AssumeRole", accessKey: "ASIAROLE\(index)", secret: "rolesecret\(index)",
+                token: "roletoken\(index)",
                 expiration: "2026-01-01T01:00:00.000Z")
         }
     }
@@ -106,23 +118,29 @@ struct ProfileCredentialTests {
     @Test func namedProfileWithKeysInBothFiles() async throws {
         let (directory, environment) = try files(
             config: "[profile dev]\nregion = eu-west-1\n[dev]\naws_access_key_id = WRONG\n",
-            credentials: "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = d\n[dev]\n# keys\naws_access_key_id = AKIADEV\naws_secret_access_key = devsecret\n",
+            credentials:
+                "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = d\n[dev]\n# keys\naws_access_key_id = AKIADEV\naws_secret_access_key = devsecret\n",
             profile: "dev")
         defer { try? FileManager.default.removeItem(at: directory) }
         let provider = ProfileCredentialProvider(
-            environment: environment, homeDirectory: "/nonexistent", sts: makeClient(transport: assumeRoleTransport(), credentials: nil))
+            environment: environment, homeDirectory: "/nonexistent",
+            sts: makeClient(transport: assumeRoleTransport(), credentials: nil))
         let credentials = try await provider.credentials()
         #expect(credentials == AWSCredentials(accessKeyId: "AKIADEV", secretAccessKey: "devsecret"))
-        #expect(try RegionResolver(environment: environment, homeDirectory: "/nonexistent").region(configRegion: nil) == "eu-west-1")
+        #expect(
+            try RegionResolver(environment: environment, homeDirectory: "/nonexistent").region(configRegion: nil)
+                == "eu-west-1")
     }
 
     @Test func keysInTheConfigFileUseProfilePrefix() async throws {
         let (directory, environment) = try files(
-            config: "[ops]\naws_access_key_id = IGNORED\naws_secret_access_key = x\n[profile ops]\naws_access_key_id = AKIAOPS\naws_secret_access_key = opssecret\n",
+            config:
+                "[ops]\naws_access_key_id = IGNORED\naws_secret_access_key = x\n[profile ops]\naws_access_key_id = AKIAOPS\naws_secret_access_key = opssecret\n",
             credentials: "", profile: "ops")
         defer { try? FileManager.default.removeItem(at: directory) }
         let provider = ProfileCredentialProvider(
-            environment: environment, homeDirectory: "/nonexistent", sts: makeClient(transport: assumeRoleTransport(), credentials: nil))
+            environment: environment, homeDirectory: "/nonexistent",
+            sts: makeClient(transport: assumeRoleTransport(), credentials: nil))
         #expect(try await provider.credentials().accessKeyId == "AKIAOPS")
     }
 
@@ -145,7 +163,8 @@ struct ProfileCredentialTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let transport = assumeRoleTransport()
         let provider = ProfileCredentialProvider(
-            environment: environment, homeDirectory: "/nonexistent", sts: makeClient(transport: transport, credentials: nil))
+            environment: environment, homeDirectory: "/nonexistent",
+            sts: makeClient(transport: transport, credentials: nil))
         let credentials = try await provider.credentials()
         #expect(credentials.accessKeyId == "ASIAROLE1")
         #expect(credentials.sessionToken == "roletoken1")
@@ -176,7 +195,8 @@ struct ProfileCredentialTests {
         environment["AWS_SECRET_ACCESS_KEY"] = "envsecret"
         let transport = assumeRoleTransport()
         let provider = ProfileCredentialProvider(
-            environment: environment, homeDirectory: "/nonexistent", sts: makeClient(transport: transport, credentials: nil))
+            environment: environment, homeDirectory: "/nonexistent",
+            sts: makeClient(transport: transport, credentials: nil))
         #expect(try await provider.credentials().accessKeyId == "ASIAROLE0")
         #expect(signingKeyId(try #require(transport.requests.first)) == "AKIAFROMENV")
         #expect(formFields(transport.requests[0].body)["RoleSessionName"] == "batchwatch-1767225600")
@@ -196,8 +216,11 @@ struct ProfileCredentialTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let transport = assumeRoleTransport()
         let provider = ProfileCredentialProvider(
-            environment: environment, homeDirectory: "/nonexistent", sts: makeClient(transport: transport, credentials: nil))
-        await #expect(throws: CredentialError.failed(source: "shared config profile", reason: "source_profile cycle: a -> b -> a")) {
+            environment: environment, homeDirectory: "/nonexistent",
+            sts: makeClient(transport: transport, credentials: nil))
+        await #expect(
+            throws: CredentialError.failed(source: "shared config profile", reason: "source_profile cycle: a -> b -> a")
+        ) {
             _ = try await provider.credentials()
         }
         #expect(transport.requests.isEmpty)
@@ -208,7 +231,8 @@ struct ProfileCredentialTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let sts = makeClient(transport: assumeRoleTransport(), credentials: nil)
         do {
-            _ = try await ProfileCredentialProvider(environment: environment, homeDirectory: "/x", sts: sts).credentials()
+            _ = try await ProfileCredentialProvider(environment: environment, homeDirectory: "/x", sts: sts)
+                .credentials()
             Issue.record("expected an error")
         } catch CredentialError.notConfigured(let source, _) {
             #expect(source == "shared config profile")
@@ -230,9 +254,14 @@ struct ProfileCredentialTests {
         try FileManager.default.createDirectory(at: aws, withIntermediateDirectories: true)
         try "[default]\naws_access_key_id = AKIAHOME\naws_secret_access_key = s\n".write(
             to: aws.appendingPathComponent("credentials"), atomically: true, encoding: .utf8)
-        try "[default]\nregion = ap-northeast-1\n".write(to: aws.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+        try "[default]\nregion = ap-northeast-1\n".write(
+            to: aws.appendingPathComponent("config"), atomically: true, encoding: .utf8)
         let sts = makeClient(transport: assumeRoleTransport(), credentials: nil)
-        #expect(try await ProfileCredentialProvider(environment: [:], homeDirectory: home.path, sts: sts).credentials().accessKeyId == "AKIAHOME")
-        #expect(try RegionResolver(environment: [:], homeDirectory: home.path).region(configRegion: nil) == "ap-northeast-1")
+        #expect(
+            try await ProfileCredentialProvider(environment: [:], homeDirectory: home.path, sts: sts).credentials()
+                .accessKeyId == "AKIAHOME")
+        #expect(
+            try RegionResolver(environment: [:], homeDirectory: home.path).region(configRegion: nil) == "ap-northeast-1"
+        )
     }
 }

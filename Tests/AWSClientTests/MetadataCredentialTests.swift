@@ -1,8 +1,9 @@
-@testable import TestSupport
 import Foundation
 import Logging
 import Testing
+
 @testable import AWSClient
+@testable import TestSupport
 
 private let credentialsJSON = #"""
     {"Code": "Success", "AccessKeyId": "ASIAMETA", "SecretAccessKey": "metasecret", "Token": "metatoken", "Expiration": "2026-01-01T06:00:00Z"}
@@ -12,12 +13,15 @@ private let credentialsJSON = #"""
 struct MetadataCredentialTests {
     @Test func containerFullURIWithTokenAndTokenFile() async throws {
         let server = try LoopbackServer { request in
-            request.path == "/creds" ? .text(credentialsJSON, contentType: "application/json") : .text("no", status: 404)
+            request.path == "/creds"
+                ? .text(credentialsJSON, contentType: "application/json") : .text("no", status: 404)
         }
         defer { server.stop() }
         let uri = server.baseURL.appendingPathComponent("creds").absoluteString
         let provider = ContainerCredentialProvider(
-            environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": uri, "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Bearer tok-1"],
+            environment: [
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": uri, "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Bearer tok-1",
+            ],
             transport: URLSessionTransport.shared)
         let credentials = try await provider.credentials()
         #expect(credentials.accessKeyId == "ASIAMETA")
@@ -52,7 +56,8 @@ struct MetadataCredentialTests {
     @Test func containerFullURIMustBeSafe() async throws {
         let transport = FakeTransport(script: [.success(jsonResponse(200, credentialsJSON))])
         for uri in ["http://example.com/creds", "ftp://127.0.0.1/creds"] {
-            let provider = ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": uri], transport: transport)
+            let provider = ContainerCredentialProvider(
+                environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": uri], transport: transport)
             do {
                 _ = try await provider.credentials()
                 Issue.record("\(uri) was accepted")
@@ -60,8 +65,12 @@ struct MetadataCredentialTests {
                 #expect(reason.contains("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
             }
         }
-        for uri in ["https://example.com/creds", "http://127.0.0.2:8080/creds", "http://169.254.170.23/v1/credentials", "http://[::1]/c"] {
-            let provider = ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": uri], transport: transport)
+        for uri in [
+            "https://example.com/creds", "http://127.0.0.2:8080/creds", "http://169.254.170.23/v1/credentials",
+            "http://[::1]/c",
+        ] {
+            let provider = ContainerCredentialProvider(
+                environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": uri], transport: transport)
             #expect(try await provider.credentials().accessKeyId == "ASIAMETA")
         }
         #expect(transport.requests.count == 4)
@@ -90,11 +99,12 @@ struct MetadataCredentialTests {
         let credentials = try await provider.credentials()
         #expect(credentials.accessKeyId == "ASIAMETA")
         #expect(credentials.secretAccessKey == "metasecret")
-        #expect(server.requests.map { "\($0.method) \($0.path)" } == [
-            "PUT /latest/api/token",
-            "GET /latest/meta-data/iam/security-credentials/",
-            "GET /latest/meta-data/iam/security-credentials/batch-role",
-        ])
+        #expect(
+            server.requests.map { "\($0.method) \($0.path)" } == [
+                "PUT /latest/api/token",
+                "GET /latest/meta-data/iam/security-credentials/",
+                "GET /latest/meta-data/iam/security-credentials/batch-role",
+            ])
     }
 
     @Test func imdsRefusedConnectionIsNotConfigured() async throws {
@@ -118,7 +128,10 @@ struct MetadataCredentialTests {
         let transport = FakeTransport(script: [.success(HTTPResponse(status: 200, body: Data("token".utf8)))])
         let provider = InstanceMetadataCredentialProvider(
             environment: ["AWS_EC2_METADATA_DISABLED": "TRUE"], transport: transport, logger: Logger(label: "test"))
-        await #expect(throws: CredentialError.notConfigured(source: "EC2 instance metadata", reason: "AWS_EC2_METADATA_DISABLED is true")) {
+        await #expect(
+            throws: CredentialError.notConfigured(
+                source: "EC2 instance metadata", reason: "AWS_EC2_METADATA_DISABLED is true")
+        ) {
             _ = try await provider.credentials()
         }
         #expect(transport.requests.isEmpty)
@@ -126,7 +139,8 @@ struct MetadataCredentialTests {
 
     @Test func imdsUnreachableIsNotConfiguredAfterOneRetry() async throws {
         let transport = FakeTransport(script: [.failure(URLError(.timedOut))])
-        let provider = InstanceMetadataCredentialProvider(environment: [:], transport: transport, logger: Logger(label: "test"))
+        let provider = InstanceMetadataCredentialProvider(
+            environment: [:], transport: transport, logger: Logger(label: "test"))
         do {
             _ = try await provider.credentials()
             Issue.record("expected notConfigured")
@@ -142,8 +156,12 @@ struct MetadataCredentialTests {
         let transport = FakeTransport { request, _ in
             request.method == "PUT" ? HTTPResponse(status: 200, body: Data("t".utf8)) : HTTPResponse(status: 404)
         }
-        let provider = InstanceMetadataCredentialProvider(environment: [:], transport: transport, logger: Logger(label: "test"))
-        await #expect(throws: CredentialError.notConfigured(source: "EC2 instance metadata", reason: "the instance has no IAM role")) {
+        let provider = InstanceMetadataCredentialProvider(
+            environment: [:], transport: transport, logger: Logger(label: "test"))
+        await #expect(
+            throws: CredentialError.notConfigured(
+                source: "EC2 instance metadata", reason: "the instance has no IAM role")
+        ) {
             _ = try await provider.credentials()
         }
     }

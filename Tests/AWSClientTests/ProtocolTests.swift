@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AWSClient
 @testable import TestSupport
 
@@ -20,10 +21,11 @@ private struct ListRequest: Encodable, Sendable {
 struct ProtocolTests {
     @Test func jsonRequestShapeAndEpochDates() async throws {
         let transport = FakeTransport(script: [
-            .success(jsonResponse(200, #"{"stateMachines": [{"name": "etl", "creationDate": 1767225600.125}]}"#)),
+            .success(jsonResponse(200, #"{"stateMachines": [{"name": "etl", "creationDate": 1767225600.125}]}"#))
         ])
         let client = makeClient(transport: transport)
-        let result: ListMachines = try await client.json(.stepFunctions, target: "ListStateMachines", body: ListRequest(maxResults: 10))
+        let result: ListMachines = try await client.json(
+            .stepFunctions, target: "ListStateMachines", body: ListRequest(maxResults: 10))
         #expect(result.stateMachines.first?.creationDate == Date(timeIntervalSince1970: 1_767_225_600.125))
         let request = try #require(transport.requests.first)
         #expect(request.method == "POST")
@@ -32,7 +34,8 @@ struct ProtocolTests {
         #expect(request.headers["X-Amz-Target"] == "AWSStepFunctions.ListStateMachines")
         #expect(String(decoding: request.body, as: UTF8.self) == #"{"maxResults":10}"#)
         let authorization = try #require(request.headers["Authorization"])
-        #expect(authorization.hasPrefix("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/states/aws4_request"))
+        #expect(
+            authorization.hasPrefix("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/states/aws4_request"))
         #expect(authorization.contains("content-type;host;x-amz-date;x-amz-target"))
     }
 
@@ -40,13 +43,18 @@ struct ProtocolTests {
         let transport = FakeTransport(script: [.success(jsonResponse(200, "{}"))])
         let temporary = AWSCredentials(accessKeyId: "ASIATEMP", secretAccessKey: "secret", sessionToken: "token-xyz")
         let client = makeClient(transport: transport, credentials: temporary)
-        let _: [String: Int] = try await client.json(.stepFunctions, target: "ListStateMachines", body: ListRequest(maxResults: 1))
+        let _: [String: Int] = try await client.json(
+            .stepFunctions, target: "ListStateMachines", body: ListRequest(maxResults: 1))
         #expect(transport.requests.first?.headers["X-Amz-Security-Token"] == "token-xyz")
     }
 
     @Test func queryRequestShape() async throws {
         let transport = FakeTransport(script: [
-            .success(xmlResponse(200, "<DescribeAlarmsResponse><DescribeAlarmsResult><MetricAlarms/></DescribeAlarmsResult></DescribeAlarmsResponse>")),
+            .success(
+                xmlResponse(
+                    200,
+                    "<DescribeAlarmsResponse><DescribeAlarmsResult><MetricAlarms/></DescribeAlarmsResult></DescribeAlarmsResponse>"
+                ))
         ])
         let client = makeClient(transport: transport)
         let root = try await client.query(
@@ -63,14 +71,15 @@ struct ProtocolTests {
 
     @Test func queryErrorIsDecoded() async throws {
         let transport = FakeTransport(script: [
-            .success(xmlResponse(
-                400,
-                """
-                <ErrorResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/">
-                  <Error><Type>Sender</Type><Code>InvalidParameterValue</Code><Message>The parameter AlarmNames is bad</Message></Error>
-                  <RequestId>req-42</RequestId>
-                </ErrorResponse>
-                """)),
+            .success(
+                xmlResponse(
+                    400,
+                    """
+                    <ErrorResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/">
+                      <Error><Type>Sender</Type><Code>InvalidParameterValue</Code><Message>The parameter AlarmNames is bad</Message></Error>
+                      <RequestId>req-42</RequestId>
+                    </ErrorResponse>
+                    """))
         ])
         let client = makeClient(transport: transport)
         let error = await #expect(throws: AWSError.self) {
@@ -79,22 +88,26 @@ struct ProtocolTests {
         #expect(error?.kind == .validation)
         #expect(
             error?.description
-                == "monitoring:DescribeAlarms failed: InvalidParameterValue: The parameter AlarmNames is bad (HTTP 400, request id req-42)")
+                == "monitoring:DescribeAlarms failed: InvalidParameterValue: The parameter AlarmNames is bad (HTTP 400, request id req-42)"
+        )
     }
 
     @Test func errorTypeHeaderIsUsedWhenTheBodyHasNoType() async throws {
         let transport = FakeTransport(script: [
-            .success(HTTPResponse(
-                status: 404,
-                headers: [
-                    "x-amzn-ErrorType": "ResourceNotFoundException:http://internal.amazon.com/coral/com.amazonaws.scheduler/",
-                    "x-amzn-RequestId": "sched-1",
-                ],
-                body: Data(#"{"Message": "Schedule nightly does not exist."}"#.utf8))),
+            .success(
+                HTTPResponse(
+                    status: 404,
+                    headers: [
+                        "x-amzn-ErrorType":
+                            "ResourceNotFoundException:http://internal.amazon.com/coral/com.amazonaws.scheduler/",
+                        "x-amzn-RequestId": "sched-1",
+                    ],
+                    body: Data(#"{"Message": "Schedule nightly does not exist."}"#.utf8)))
         ])
         let client = makeClient(transport: transport)
         let error = await #expect(throws: AWSError.self) {
-            let _: [String: String] = try await client.restJSON(.scheduler, method: "GET", path: "/schedules/nightly", query: [("groupName", "default")])
+            let _: [String: String] = try await client.restJSON(
+                .scheduler, method: "GET", path: "/schedules/nightly", query: [("groupName", "default")])
         }
         #expect(error?.kind == .notFound)
         #expect(error?.code == "ResourceNotFoundException")
@@ -102,7 +115,9 @@ struct ProtocolTests {
         #expect(error?.requestId == "sched-1")
         let request = try #require(transport.requests.first)
         #expect(request.method == "GET")
-        #expect(request.url.absoluteString == "https://scheduler.us-east-1.amazonaws.com/schedules/nightly?groupName=default")
+        #expect(
+            request.url.absoluteString
+                == "https://scheduler.us-east-1.amazonaws.com/schedules/nightly?groupName=default")
     }
 
     @Test func restJSONEncodesPathAndQuery() async throws {
@@ -111,13 +126,16 @@ struct ProtocolTests {
             transport: transport, environment: ["AWS_ENDPOINT_URL": "http://127.0.0.1:5000/base/"])
         let _: [String: [String]] = try await client.restJSON(
             .scheduler, method: "GET", path: "/schedules", query: [("NamePrefix", "a b"), ("MaxResults", "100")])
-        #expect(transport.requests.first?.url.absoluteString == "http://127.0.0.1:5000/base/schedules?NamePrefix=a%20b&MaxResults=100")
+        #expect(
+            transport.requests.first?.url.absoluteString
+                == "http://127.0.0.1:5000/base/schedules?NamePrefix=a%20b&MaxResults=100")
         #expect(transport.requests.first?.headers["Content-Type"] == nil)
     }
 
     @Test func emptyOrHTMLErrorBodiesStillExplainTheFailure() async throws {
         let client = makeClient(
-            transport: FakeTransport(script: [.success(HTTPResponse(status: 502))]), retryPolicy: RetryPolicy(maxAttempts: 1))
+            transport: FakeTransport(script: [.success(HTTPResponse(status: 502))]),
+            retryPolicy: RetryPolicy(maxAttempts: 1))
         let error = await #expect(throws: AWSError.self) {
             _ = try await client.query(.sns, action: "Publish", version: "2010-03-31", parameters: [])
         }
@@ -127,9 +145,12 @@ struct ProtocolTests {
         #expect(error?.description.contains("empty body") == true)
 
         let html = makeClient(
-            transport: FakeTransport(script: [.success(HTTPResponse(status: 403, body: Data("<html><h1>Forbidden</h1>\n</html>".utf8)))]))
+            transport: FakeTransport(script: [
+                .success(HTTPResponse(status: 403, body: Data("<html><h1>Forbidden</h1>\n</html>".utf8)))
+            ]))
         let htmlError = await #expect(throws: AWSError.self) {
-            let _: [String: Int] = try await html.json(.stepFunctions, target: "ListStateMachines", body: ListRequest(maxResults: 1))
+            let _: [String: Int] = try await html.json(
+                .stepFunctions, target: "ListStateMachines", body: ListRequest(maxResults: 1))
         }
         #expect(htmlError?.kind == .accessDenied)
         #expect(htmlError?.message.contains("<h1>Forbidden</h1>") == true)
@@ -138,7 +159,8 @@ struct ProtocolTests {
     @Test func unreadableSuccessIsReported() async throws {
         let client = makeClient(transport: FakeTransport(script: [.success(jsonResponse(200, "not json"))]))
         let error = await #expect(throws: AWSError.self) {
-            let _: ListMachines = try await client.json(.stepFunctions, target: "ListStateMachines", body: ListRequest(maxResults: 1))
+            let _: ListMachines = try await client.json(
+                .stepFunctions, target: "ListStateMachines", body: ListRequest(maxResults: 1))
         }
         #expect(error?.kind == .unreadableResponse)
     }
@@ -147,7 +169,8 @@ struct ProtocolTests {
         let echo = #"{"__type": "ValidationException", "message": "bad key wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}"#
         let client = makeClient(transport: FakeTransport(script: [.success(jsonResponse(400, echo))]))
         let error = await #expect(throws: AWSError.self) {
-            let _: ListMachines = try await client.json(.stepFunctions, target: "ListStateMachines", body: ListRequest(maxResults: 1))
+            let _: ListMachines = try await client.json(
+                .stepFunctions, target: "ListStateMachines", body: ListRequest(maxResults: 1))
         }
         #expect(error?.description.contains(testCredentials.secretAccessKey) == false)
         #expect(error?.message == "bad key ****")

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+
 @testable import AWSClient
 @testable import TestSupport
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 private struct ListResult: Decodable, Equatable {
     let count: Int
@@ -16,7 +18,10 @@ private struct Empty: Encodable, Sendable {}
 struct RetryTests {
     @Test func htmlServiceUnavailableIsRetriedThenSucceeds() async throws {
         let transport = FakeTransport(script: [
-            .success(HTTPResponse(status: 503, headers: ["Content-Type": "text/html"], body: Data("<html><body>Service Unavailable</body></html>".utf8))),
+            .success(
+                HTTPResponse(
+                    status: 503, headers: ["Content-Type": "text/html"],
+                    body: Data("<html><body>Service Unavailable</body></html>".utf8))),
             .success(jsonResponse(200, #"{"count": 3}"#)),
         ])
         let clock = FakeClock()
@@ -40,10 +45,11 @@ struct RetryTests {
 
     @Test func accessDeniedIsNotRetriedAndIsDecoded() async throws {
         let transport = FakeTransport(script: [
-            .success(jsonResponse(
-                400,
-                #"{"__type": "com.amazon.coral.service#AccessDeniedException", "message": "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: states:ListExecutions"}"#,
-                headers: [("x-amzn-RequestId", "abc-123")])),
+            .success(
+                jsonResponse(
+                    400,
+                    #"{"__type": "com.amazon.coral.service#AccessDeniedException", "message": "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: states:ListExecutions"}"#,
+                    headers: [("x-amzn-RequestId", "abc-123")]))
         ])
         let client = makeClient(transport: transport)
         let error = await #expect(throws: AWSError.self) {
@@ -84,7 +90,8 @@ struct RetryTests {
         #expect(error?.status == 500)
 
         let halfClock = FakeClock()
-        let jittered = makeClient(transport: FakeTransport(script: [.success(jsonResponse(500, "{}"))]), clock: halfClock, random: 0.25)
+        let jittered = makeClient(
+            transport: FakeTransport(script: [.success(jsonResponse(500, "{}"))]), clock: halfClock, random: 0.25)
         _ = try? await jittered.json(.stepFunctions, target: "ListStateMachines", body: Empty()) as ListResult
         #expect(halfClock.sleeps == [0.025, 0.05, 0.1, 0.2])
     }
@@ -208,10 +215,11 @@ struct RetryTests {
         let clock = FakeClock()
         // The server is one hour ahead.
         let transport = FakeTransport(script: [
-            .success(jsonResponse(
-                400,
-                #"{"__type": "InvalidSignatureException", "message": "Signature expired: 20260101T000000Z is now earlier than 20260101T005500Z (20260101T010000Z - 5 min.)"}"#,
-                headers: [("Date", "Thu, 01 Jan 2026 01:00:00 GMT")])),
+            .success(
+                jsonResponse(
+                    400,
+                    #"{"__type": "InvalidSignatureException", "message": "Signature expired: 20260101T000000Z is now earlier than 20260101T005500Z (20260101T010000Z - 5 min.)"}"#,
+                    headers: [("Date", "Thu, 01 Jan 2026 01:00:00 GMT")])),
             .success(jsonResponse(200, #"{"count": 1}"#)),
             .success(jsonResponse(200, #"{"count": 2}"#)),
         ])
@@ -222,7 +230,10 @@ struct RetryTests {
         #expect(await client.clockSkew() == 3600)
         let second: ListResult = try await client.json(.stepFunctions, target: "ListStateMachines", body: Empty())
         #expect(second.count == 2)
-        #expect(transport.requests.map { $0.headers["X-Amz-Date"] } == ["20260101T000000Z", "20260101T010000Z", "20260101T010000Z"])
+        #expect(
+            transport.requests.map { $0.headers["X-Amz-Date"] } == [
+                "20260101T000000Z", "20260101T010000Z", "20260101T010000Z",
+            ])
     }
 
     @Test func skewIsCorrectedOnlyOncePerCall() async throws {
@@ -242,10 +253,11 @@ struct RetryTests {
 
     @Test func signatureMismatchWithoutTimeIsNotRetried() async throws {
         let transport = FakeTransport(script: [
-            .success(xmlResponse(
-                403,
-                "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.</Message></Error><RequestId>r-9</RequestId></ErrorResponse>",
-                headers: [("Date", "Thu, 01 Jan 2026 03:00:00 GMT")])),
+            .success(
+                xmlResponse(
+                    403,
+                    "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.</Message></Error><RequestId>r-9</RequestId></ErrorResponse>",
+                    headers: [("Date", "Thu, 01 Jan 2026 03:00:00 GMT")]))
         ])
         let client = makeClient(transport: transport)
         let error = await #expect(throws: AWSError.self) {

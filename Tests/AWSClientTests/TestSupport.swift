@@ -1,12 +1,15 @@
 import Foundation
 import Logging
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+
 @testable import AWSClient
 @testable import TestSupport
 
-let testCredentials = AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+let testCredentials = AWSCredentials(
+    accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
 
 /// A client over `transport` and `clock` with fixed test credentials and endpoints.
 func makeClient(
@@ -25,7 +28,9 @@ let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
 /// A JSON response.
 func jsonResponse(_ status: Int, _ body: String, headers: [(String, String)] = []) -> HTTPResponse {
-    HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/x-amz-json-1.0")] + headers), body: Data(body.utf8))
+    HTTPResponse(
+        status: status, headers: HTTPHeaders([("Content-Type", "application/x-amz-json-1.0")] + headers),
+        body: Data(body.utf8))
 }
 
 /// An XML response.
@@ -39,7 +44,6 @@ func makeTemporaryDirectory() throws -> URL {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
-
 
 /// An STS AssumeRole(-WithWebIdentity) answer with the given keys.
 func stsResponse(action: String, accessKey: String, secret: String, token: String, expiration: String) -> HTTPResponse {
@@ -63,7 +67,7 @@ func stsResponse(action: String, accessKey: String, secret: String, token: Strin
 /// The access key id named in a SigV4 `Authorization` header.
 func signingKeyId(_ request: HTTPRequest) -> String? {
     guard let authorization = request.headers["Authorization"],
-          let range = authorization.range(of: "Credential=")
+        let range = authorization.range(of: "Credential=")
     else { return nil }
     return String(authorization[range.upperBound...].prefix { $0 != "/" })
 }

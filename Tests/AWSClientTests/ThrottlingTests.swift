@@ -1,10 +1,12 @@
 import Foundation
 import Testing
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+
 @testable import AWSClient
 @testable import TestSupport
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 private struct Count: Decodable {
     let count: Int
@@ -206,7 +208,8 @@ struct ThrottlingTests {
     @Test func aThrottleAfterOtherErrorsStillGetsTheThrottleAttempts() async throws {
         let transport = FakeTransport(script: [
             .success(jsonResponse(500, "{}")), .success(jsonResponse(500, "{}")), .success(jsonResponse(500, "{}")),
-            .success(jsonResponse(500, "{}")), .success(throttleResponse), .success(jsonResponse(200, #"{"count": 5}"#)),
+            .success(jsonResponse(500, "{}")), .success(throttleResponse),
+            .success(jsonResponse(200, #"{"count": 5}"#)),
         ])
         let client = makeClient(transport: transport, retryPolicy: RetryPolicy(paceAfterThrottling: false), random: 0)
         let result: Count = try await client.json(.stepFunctions, target: "ListExecutions", body: Empty())
@@ -216,8 +219,10 @@ struct ThrottlingTests {
 
     @Test func throttlesHonourRetryAfter() async throws {
         let transport = FakeTransport(script: [
-            .success(jsonResponse(
-                400, #"{"__type": "ThrottlingException", "message": "Rate exceeded"}"#, headers: [("Retry-After", "2")])),
+            .success(
+                jsonResponse(
+                    400, #"{"__type": "ThrottlingException", "message": "Rate exceeded"}"#,
+                    headers: [("Retry-After", "2")])),
             .success(jsonResponse(200, #"{"count": 1}"#)),
         ])
         let clock = FakeClock()
@@ -259,7 +264,8 @@ struct ThrottlingTests {
                     for _ in 0..<10 {
                         try? await clock.sleep(seconds: 1)
                         let before = clock.now()
-                        let _: Count? = try? await copy.json(.stepFunctions, target: "DescribeStateMachine", body: Empty())
+                        let _: Count? = try? await copy.json(
+                            .stepFunctions, target: "DescribeStateMachine", body: Empty())
                         waits.append(clock.now().timeIntervalSince(before))
                     }
                     return waits
@@ -276,12 +282,15 @@ struct ThrottlingTests {
     }
 
     @Test func copiesOfAClientShareThePacingOfTheirRegion() async throws {
-        let transport = FakeTransport(script: [.success(throttleResponse), .success(jsonResponse(200, #"{"count": 1}"#))])
+        let transport = FakeTransport(script: [
+            .success(throttleResponse), .success(jsonResponse(200, #"{"count": 1}"#)),
+        ])
         let clock = FakeClock()
         let client = makeClient(transport: transport, clock: clock, random: 1)
         let _: Count = try await client.json(.stepFunctions, target: "ListExecutions", body: Empty())
         let copy = client.with(credentialProvider: StaticCredentialProvider(testCredentials))
-        let otherRegion = client.with(credentialProvider: StaticCredentialProvider(testCredentials), region: "eu-west-1")
+        let otherRegion = client.with(
+            credentialProvider: StaticCredentialProvider(testCredentials), region: "eu-west-1")
         #expect(await copy.pacedSendRate(.stepFunctions, operation: "ListExecutions") != nil)
         #expect(await otherRegion.pacedSendRate(.stepFunctions, operation: "ListExecutions") == nil)
 

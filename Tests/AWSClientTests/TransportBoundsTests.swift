@@ -1,10 +1,12 @@
 import Foundation
 import Testing
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+
 @testable import AWSClient
 @testable import TestSupport
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The bounds of one exchange over the real transport, against loopback servers that answer
 /// badly: never, a byte at a time, without end, or with a redirect. Timeouts are about a second;
@@ -15,7 +17,8 @@ struct TransportBoundsTests {
     static let capped = URLSessionTransport(maxResponseBytes: 1024 * 1024)
 
     private func post(_ url: URL) -> HTTPRequest {
-        HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"], body: Data(#"{"a":1}"#.utf8))
+        HTTPRequest(
+            method: "POST", url: url, headers: ["Content-Type": "application/json"], body: Data(#"{"a":1}"#.utf8))
     }
 
     /// The error `send` ends with, or a note that it returned or was still running.
@@ -37,7 +40,8 @@ struct TransportBoundsTests {
         defer { server.stop() }
         let result = await outcome(.shared, post(server.url("silent")), timeout: 1)
         #expect(result == "URLError \(URLError.Code.timedOut.rawValue)")
-        #expect(await eventually(seconds: 3) { server.hangUpCount == 1 }, "the transfer is cancelled, not left to libcurl")
+        #expect(
+            await eventually(seconds: 3) { server.hangUpCount == 1 }, "the transfer is cancelled, not left to libcurl")
     }
 
     @Test func aSubSecondTimeoutIsKept() async throws {
@@ -99,7 +103,8 @@ struct TransportBoundsTests {
         defer { elsewhere.stop() }
         let server = try MisbehavingServer(.redirect(status: 307, location: elsewhere.url().absoluteString))
         defer { server.stop() }
-        let client = makeClient(transport: URLSessionTransport.shared, environment: ["AWS_ENDPOINT_URL": server.url().absoluteString])
+        let client = makeClient(
+            transport: URLSessionTransport.shared, environment: ["AWS_ENDPOINT_URL": server.url().absoluteString])
 
         await #expect(throws: AWSError.self) {
             _ = try await client.query(.sns, action: "Publish", version: "2010-03-31", parameters: [])

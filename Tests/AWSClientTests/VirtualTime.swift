@@ -1,9 +1,11 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+
 @testable import AWSClient
 @testable import TestSupport
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// A clock for tests with several concurrent callers ("participants"). Time stands still while
 /// any participant runs; once every one of them sleeps (or has left), time jumps to the earliest
@@ -34,8 +36,10 @@ final class VirtualClock: WallClock, @unchecked Sendable {
     func sleep(seconds: Double) async throws {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let next = lock.withLock { () -> CheckedContinuation<Void, Never>? in
-                sleepers.append(Sleeper(
-                    wake: current.addingTimeInterval(max(0, seconds)), order: sleepsSoFar, continuation: continuation))
+                sleepers.append(
+                    Sleeper(
+                        wake: current.addingTimeInterval(max(0, seconds)), order: sleepsSoFar,
+                        continuation: continuation))
                 sleepsSoFar += 1
                 running -= 1
                 return wakeEarliestIfAllAsleep()
@@ -55,9 +59,9 @@ final class VirtualClock: WallClock, @unchecked Sendable {
 
     private func wakeEarliestIfAllAsleep() -> CheckedContinuation<Void, Never>? {
         guard running == 0,
-              let index = sleepers.indices.min(by: {
-                  (sleepers[$0].wake, sleepers[$0].order) < (sleepers[$1].wake, sleepers[$1].order)
-              })
+            let index = sleepers.indices.min(by: {
+                (sleepers[$0].wake, sleepers[$0].order) < (sleepers[$1].wake, sleepers[$1].order)
+            })
         else { return nil }
         let sleeper = sleepers.remove(at: index)
         current = max(current, sleeper.wake)

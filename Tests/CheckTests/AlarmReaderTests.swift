@@ -19,7 +19,8 @@ import Testing
 
     static func item(name: String?, timestamp: String, summary: String = "Alarm updated from OK to ALARM") -> String {
         let nameElement = name.map { "<AlarmName>\($0)</AlarmName>" } ?? ""
-        return "<member>\(nameElement)<Timestamp>\(timestamp)</Timestamp><HistoryItemType>StateUpdate</HistoryItemType><HistorySummary>\(summary)</HistorySummary></member>"
+        return
+            "<member>\(nameElement)<Timestamp>\(timestamp)</Timestamp><HistoryItemType>StateUpdate</HistoryItemType><HistorySummary>\(summary)</HistorySummary></member>"
     }
 
     func transitions(_ items: String, selected: Set<String> = ["etl-errors"]) async throws -> [AlarmTransition] {
@@ -30,11 +31,12 @@ import Testing
 
     @Test func readsATransitionFromItsSummary() async throws {
         let read = try await transitions(Self.item(name: "etl-errors", timestamp: "2026-11-19T18:12:00.000Z"))
-        #expect(read == [
-            AlarmTransition(
-                alarmName: "etl-errors", timestamp: instant("2026-11-19T18:12:00Z"), newState: .alarm,
-                reason: "Alarm updated from OK to ALARM")
-        ])
+        #expect(
+            read == [
+                AlarmTransition(
+                    alarmName: "etl-errors", timestamp: instant("2026-11-19T18:12:00Z"), newState: .alarm,
+                    reason: "Alarm updated from OK to ALARM")
+            ])
     }
 
     @Test func aTimestampThatCannotBeReadIsAnError() async throws {
@@ -51,7 +53,8 @@ import Testing
 
     @Test func aNewStateThatCannotBeReadIsAnError() async throws {
         await #expect(throws: AWSError.self) {
-            _ = try await transitions(Self.item(name: "etl-errors", timestamp: "2026-11-19T18:12:00Z", summary: "something happened"))
+            _ = try await transitions(
+                Self.item(name: "etl-errors", timestamp: "2026-11-19T18:12:00Z", summary: "something happened"))
         }
     }
 
@@ -61,7 +64,9 @@ import Testing
               <MetricAlarms><member><AlarmName>batch-etl</AlarmName></member><member><StateValue>ALARM</StateValue></member></MetricAlarms>
               <CompositeAlarms/></DescribeAlarmsResult></DescribeAlarmsResponse>
             """
-        let transport = FakeTransport { _, _ in HTTPResponse(status: 200, headers: ["Content-Type": "text/xml"], body: Data(body.utf8)) }
+        let transport = FakeTransport { _, _ in
+            HTTPResponse(status: 200, headers: ["Content-Type": "text/xml"], body: Data(body.utf8))
+        }
         await #expect(throws: AWSError.self) {
             _ = try await AlarmReader(client: makeCheckClient(transport)).alarmNames(names: [], prefixes: ["batch-"])
         }

@@ -24,14 +24,16 @@ import Testing
     static func target() throws -> CheckTarget {
         let schedule = try Schedule(parsing: "cron(0 2 * * ? *)")
         let job = JobExpectation(
-            name: "etl", occurrences: [day(20, hour: 2)], nextOccurrence: day(21, hour: 2), startWithin: 900, maxDuration: nil,
+            name: "etl", occurrences: [day(20, hour: 2)], nextOccurrence: day(21, hour: 2), startWithin: 900,
+            maxDuration: nil,
             source: .written(schedule, utc))
         return CheckTarget(arn: "arn:sm:etl", name: "etl", jobs: [job])
     }
 
     static func timeline(_ runs: [ExecutionRecord], complete: Bool) throws -> HistoryTimeline {
         HistoryTimeline(
-            target: try target(), executions: runs, complete: complete, limit: now.addingTimeInterval(-90 * 86_400), window: window, now: now)
+            target: try target(), executions: runs, complete: complete, limit: now.addingTimeInterval(-90 * 86_400),
+            window: window, now: now)
     }
 
     @Test func aStreakAsksForAnotherPageUntilItReachesAGoodNight() throws {
@@ -39,7 +41,8 @@ import Testing
         let firstPage = [Self.run(20, .failed), Self.run(19, .failed)]
         #expect(try Self.timeline(firstPage, complete: false).evaluate([failed]).needsMore)
 
-        let answer = try Self.timeline(firstPage + [Self.run(18, .failed), Self.run(17, .succeeded)], complete: false).evaluate([failed])
+        let answer = try Self.timeline(firstPage + [Self.run(18, .failed), Self.run(17, .succeeded)], complete: false)
+            .evaluate([failed])
         #expect(!answer.needsMore)
         let note = try #require(answer.annotations[historyKey(failed)])
         #expect(note.streak == 3)
@@ -58,14 +61,16 @@ import Testing
 
     @Test func aGoodFirstNightAfterBadOnesIsARecovery() throws {
         let answer = try Self.timeline(
-            [Self.run(20, .succeeded), Self.run(19, .failed), Self.run(18, .timedOut), Self.run(17, .succeeded)], complete: false
+            [Self.run(20, .succeeded), Self.run(19, .failed), Self.run(18, .timedOut), Self.run(17, .succeeded)],
+            complete: false
         ).evaluate([])
         #expect(answer.recoveries == [Recovery(job: "etl", at: Self.day(20, hour: 2.5), after: 2, unit: .night)])
         #expect(!answer.needsMore)
     }
 
     @Test func aGoodNightAfterAGoodOneIsNothing() throws {
-        let answer = try Self.timeline([Self.run(20, .succeeded), Self.run(19, .succeeded)], complete: false).evaluate([])
+        let answer = try Self.timeline([Self.run(20, .succeeded), Self.run(19, .succeeded)], complete: false).evaluate(
+            [])
         #expect(answer.recoveries.isEmpty)
         #expect(!answer.needsMore, "the previous night is known: no page more")
     }

@@ -11,7 +11,8 @@ import Testing
 @Suite struct MetricsPrefilterTests {
     static let arn = "arn:aws:states:ap-northeast-1:123456789012:stateMachine:etl"
     static let window = CheckWindow(
-        from: instant("2026-11-20T00:00:00+09:00"), to: instant("2026-11-21T00:00:00+09:00"), timeZone: TimeZone(identifier: "Asia/Tokyo")!)
+        from: instant("2026-11-20T00:00:00+09:00"), to: instant("2026-11-21T00:00:00+09:00"),
+        timeZone: TimeZone(identifier: "Asia/Tokyo")!)
     static let now = instant("2026-11-21T08:30:00+09:00")
 
     /// A run started at 03:00 JST that succeeded ten minutes later, as AWS/States reports it.
@@ -26,7 +27,8 @@ import Testing
         arn: arn, name: "etl",
         jobs: [
             JobExpectation(
-                name: "etl", occurrences: [instant("2026-11-20T03:00:00+09:00")], nextOccurrence: instant("2026-11-21T03:00:00+09:00"),
+                name: "etl", occurrences: [instant("2026-11-20T03:00:00+09:00")],
+                nextOccurrence: instant("2026-11-21T03:00:00+09:00"),
                 startWithin: 900, maxDuration: 7200)
         ])
 
@@ -37,7 +39,8 @@ import Testing
         let transport = FakeTransport { request, _ in
             recordedGetMetricData(request, metrics: metrics, account: account ?? metrics, status: status)
         }
-        return await MetricsPrefilter(client: makeCheckClient(transport)).decide([target], window: Self.window, now: Self.now)
+        return await MetricsPrefilter(client: makeCheckClient(transport)).decide(
+            [target], window: Self.window, now: Self.now)
     }
 
     @Test func balancedMetricsClearBothKindsOfMachine() async {
@@ -117,9 +120,12 @@ import Testing
 
     @Test func anAnswerWithoutItsResultListsEverythingAndSaysSo() async {
         let transport = FakeTransport { _, _ in
-            HTTPResponse(status: 200, headers: ["Content-Type": "text/xml"], body: Data("<html><body>maintenance</body></html>".utf8))
+            HTTPResponse(
+                status: 200, headers: ["Content-Type": "text/xml"],
+                body: Data("<html><body>maintenance</body></html>".utf8))
         }
-        let decision = await MetricsPrefilter(client: makeCheckClient(transport)).decide([Self.unscheduled], window: Self.window, now: Self.now)
+        let decision = await MetricsPrefilter(client: makeCheckClient(transport)).decide(
+            [Self.unscheduled], window: Self.window, now: Self.now)
         #expect(decision.needsListing == [Self.arn])
         #expect(decision.fallbackNote?.description.contains("GetMetricDataResult") == true)
     }
@@ -145,14 +151,16 @@ struct Datapoint {
 /// datapoints of its metric name in `metrics` (account-level queries: in `account`), with
 /// `StatusCode` `Complete` unless `status` says otherwise.
 func recordedGetMetricData(
-    _ request: HTTPRequest, metrics: [String: [Datapoint]], account: [String: [Datapoint]], status: [String: String] = [:]
+    _ request: HTTPRequest, metrics: [String: [Datapoint]], account: [String: [Datapoint]],
+    status: [String: String] = [:]
 ) -> HTTPResponse {
     let fields = formFields(request.body)
     var members = ""
     var index = 1
     while let id = fields["MetricDataQueries.member.\(index).Id"] {
         let name = fields["MetricDataQueries.member.\(index).MetricStat.Metric.MetricName"] ?? ""
-        let isAccountLevel = fields["MetricDataQueries.member.\(index).MetricStat.Metric.Dimensions.member.1.Name"] == nil
+        let isAccountLevel =
+            fields["MetricDataQueries.member.\(index).MetricStat.Metric.Dimensions.member.1.Name"] == nil
         let points = (isAccountLevel ? account : metrics)[name] ?? []
         let stamps = points.compactMap(\.timestamp).map { "<member>\($0)</member>" }.joined()
         let values = points.compactMap(\.value).map { "<member>\($0)</member>" }.joined()
@@ -171,12 +179,12 @@ func recordedGetMetricData(
     return HTTPResponse(status: 200, headers: ["Content-Type": "text/xml"], body: Data(body.utf8))
 }
 
-
 /// A client over `transport` with fixed credentials, a fake clock and no network.
 func makeCheckClient(_ transport: any HTTPTransport) -> AWSClient {
     AWSClient(
         region: "ap-northeast-1",
-        credentialProvider: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret")),
+        credentialProvider: StaticCredentialProvider(
+            AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret")),
         transport: transport, endpoints: EndpointResolver(environment: [:]), clock: FakeClock(),
         logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, random: { 0 })
 }

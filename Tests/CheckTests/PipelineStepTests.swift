@@ -14,7 +14,9 @@ import Testing
 
     /// Answers ListStateMachines with `machines` (name, type) and ListExecutions with `pages`.
     static func stepFunctions(machines: [(String, String)] = [], pages: [String] = []) -> FakeTransport {
-        let listed = machines.map { #"{"stateMachineArn": "\#(arn($0.0))", "name": "\#($0.0)", "type": "\#($0.1)", "creationDate": 1}"# }
+        let listed = machines.map {
+            #"{"stateMachineArn": "\#(arn($0.0))", "name": "\#($0.0)", "type": "\#($0.1)", "creationDate": 1}"#
+        }
         let lock = NSLock()
         nonisolated(unsafe) var page = 0
         return FakeTransport { request, _ in
@@ -30,7 +32,8 @@ import Testing
             default:
                 body = "{}"
             }
-            return HTTPResponse(status: 200, headers: ["Content-Type": "application/x-amz-json-1.0"], body: Data(body.utf8))
+            return HTTPResponse(
+                status: 200, headers: ["Content-Type": "application/x-amz-json-1.0"], body: Data(body.utf8))
         }
     }
 
@@ -39,7 +42,9 @@ import Testing
     }
 
     @Test func resolvesNamesAndSetsExpressMachinesApartOnce() async throws {
-        let transport = Self.stepFunctions(machines: [("etl", "STANDARD"), ("events", "EXPRESS"), ("stream", "EXPRESS"), ("adhoc", "STANDARD")])
+        let transport = Self.stepFunctions(machines: [
+            ("etl", "STANDARD"), ("events", "EXPRESS"), ("stream", "EXPRESS"), ("adhoc", "STANDARD"),
+        ])
         let configuration = try Self.configuration(
             """
             jobs:
@@ -49,23 +54,32 @@ import Testing
 
             """)
         let output = await ResolveTargets(
-            configuration: configuration, stepFunctions: StepFunctionsReader(client: makeCheckClient(transport)), region: Self.region
+            configuration: configuration, stepFunctions: StepFunctionsReader(client: makeCheckClient(transport)),
+            region: Self.region
         ).run(now: instant("2026-11-21T08:30:00+09:00"))
 
         #expect(output.jobs.map(\.machine.name) == ["etl"])
         #expect(output.unscheduled.map(\.name) == ["adhoc"])
         #expect(output.skipped.map(\.name) == ["stream"])
-        #expect(output.report.findings.map { "\($0.job) \($0.error ?? "")" } == ["events ExpressStateMachine", "gone StateMachineDoesNotExist"])
-        #expect(output.report.notes.map(\.description) == ["stream: skipped, an Express state machine (ListExecutions does not serve Express executions)"])
+        #expect(
+            output.report.findings.map { "\($0.job) \($0.error ?? "")" } == [
+                "events ExpressStateMachine", "gone StateMachineDoesNotExist",
+            ])
+        #expect(
+            output.report.notes.map(\.description) == [
+                "stream: skipped, an Express state machine (ListExecutions does not serve Express executions)"
+            ])
         #expect(transport.requests.count == 1, "ListStateMachines is read once")
     }
 
     @Test func readRunsStopsPagingOnceAPageReachesBackPastTheWindow() async throws {
         let window = CheckWindow(
-            from: instant("2026-11-20T00:00:00+09:00"), to: instant("2026-11-21T00:00:00+09:00"), timeZone: TimeZone(identifier: "Asia/Tokyo")!)
+            from: instant("2026-11-20T00:00:00+09:00"), to: instant("2026-11-21T00:00:00+09:00"),
+            timeZone: TimeZone(identifier: "Asia/Tokyo")!)
         func execution(_ name: String, _ start: String, _ status: String) -> String {
             let epoch = instant(start).timeIntervalSince1970
-            return #"{"executionArn": "arn:x:\#(name)", "name": "\#(name)", "status": "\#(status)", "startDate": \#(epoch), "stopDate": \#(epoch + 60)}"#
+            return
+                #"{"executionArn": "arn:x:\#(name)", "name": "\#(name)", "status": "\#(status)", "startDate": \#(epoch), "stopDate": \#(epoch + 60)}"#
         }
         let pages = [
             #"{"executions": [\#(execution("late-failure", "2026-11-20T22:00:00+09:00", "FAILED"))], "nextToken": "p2"}"#,
@@ -81,13 +95,17 @@ import Testing
 
         #expect(transport.requests.count == 2, "the second page reaches back before the window: no third call")
         #expect(output.executionsRead == 2)
-        #expect(output.report.findings.map { "\($0.kind.rawValue) \($0.executionArn ?? "")" } == ["failed arn:x:late-failure"])
+        #expect(
+            output.report.findings.map { "\($0.kind.rawValue) \($0.executionArn ?? "")" } == [
+                "failed arn:x:late-failure"
+            ])
     }
 
     @Test func ignoreRulesMatchTheCauseOrItsMessageAndNeverHideACheckError() {
         let at = instant("2026-11-20T02:00:00+09:00")
         let lambda = Finding(
-            kind: .failed, job: "etl", at: at, error: "OperationalError", cause: #"{"errorMessage": "connection refused"}"#,
+            kind: .failed, job: "etl", at: at, error: "OperationalError",
+            cause: #"{"errorMessage": "connection refused"}"#,
             message: "connection refused")
         let other = Finding(kind: .failed, job: "etl", at: at, error: "States.Timeout", cause: "timed out")
         let error = Finding(kind: .checkError, job: "etl", at: at, error: "AccessDenied", cause: "connection refused")

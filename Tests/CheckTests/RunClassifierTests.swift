@@ -12,9 +12,12 @@ struct RunClassifierTests {
         ISO8601DateFormatter().date(from: text)!
     }
 
-    func run(_ name: String, _ status: ExecutionStatus, start: String, stop: String? = nil, redrives: Int? = nil) -> ExecutionRecord {
+    func run(
+        _ name: String, _ status: ExecutionStatus, start: String, stop: String? = nil, redrives: Int? = nil
+    ) -> ExecutionRecord {
         ExecutionRecord(
-            executionArn: "arn:aws:states:ap-northeast-1:123456789012:execution:etl:\(name)", name: name, status: status,
+            executionArn: "arn:aws:states:ap-northeast-1:123456789012:execution:etl:\(name)", name: name,
+            status: status,
             startDate: at(start), stopDate: stop.map(at), redriveCount: redrives
         )
     }
@@ -25,7 +28,8 @@ struct RunClassifierTests {
 
     func nightly(maxDuration: TimeInterval? = 7200) -> JobExpectation {
         JobExpectation(
-            name: "nightly-etl", occurrences: [at("2026-11-20T02:00:00+09:00")], nextOccurrence: at("2026-11-21T02:00:00+09:00"),
+            name: "nightly-etl", occurrences: [at("2026-11-20T02:00:00+09:00")],
+            nextOccurrence: at("2026-11-21T02:00:00+09:00"),
             startWithin: 1800, maxDuration: maxDuration
         )
     }
@@ -52,9 +56,11 @@ struct RunClassifierTests {
 
     @Test func missingIsReportedAtTheDeadlineOnlyOnceItHasPassed() {
         let job = nightly()
-        let pending = RunClassifier(window: day, now: at("2026-11-20T04:29:00+09:00")).classify(executions: [], jobs: [job], machineName: "etl")
+        let pending = RunClassifier(window: day, now: at("2026-11-20T04:29:00+09:00")).classify(
+            executions: [], jobs: [job], machineName: "etl")
         #expect(pending.findings.isEmpty)
-        let missed = RunClassifier(window: day, now: at("2026-11-20T04:30:00+09:00")).classify(executions: [], jobs: [job], machineName: "etl")
+        let missed = RunClassifier(window: day, now: at("2026-11-20T04:30:00+09:00")).classify(
+            executions: [], jobs: [job], machineName: "etl")
         #expect(missed.findings.map(\.kind) == [.missing])
         #expect(missed.findings.first?.at == at("2026-11-20T04:30:00+09:00"))
         #expect(missed.findings.first?.expectedAt == at("2026-11-20T02:00:00+09:00"))
@@ -73,7 +79,8 @@ struct RunClassifierTests {
 
     @Test func runForTheLastOccurrenceMayStartAfterMidnight() {
         let job = JobExpectation(
-            name: "late-night", occurrences: [at("2026-11-20T23:50:00+09:00")], nextOccurrence: at("2026-11-21T23:50:00+09:00"),
+            name: "late-night", occurrences: [at("2026-11-20T23:50:00+09:00")],
+            nextOccurrence: at("2026-11-21T23:50:00+09:00"),
             startWithin: 900, maxDuration: nil
         )
         let outcome = RunClassifier(window: day, now: at("2026-11-21T08:30:00+09:00")).classify(
@@ -101,16 +108,20 @@ struct RunClassifierTests {
     @Test func runningLongIsReportedInTheWindowThatHoldsTheLimit() {
         let executions = [run("a", .running, start: "2026-11-20T23:00:00+09:00")]
         let job = nightly()
-        let sameDay = RunClassifier(window: day, now: at("2026-11-21T08:30:00+09:00")).classify(executions: executions, jobs: [job], machineName: "etl")
+        let sameDay = RunClassifier(window: day, now: at("2026-11-21T08:30:00+09:00")).classify(
+            executions: executions, jobs: [job], machineName: "etl")
         #expect(!sameDay.findings.contains { $0.kind == .runningLong })
         let nextDay = CheckWindow(from: day.to, to: day.to.addingTimeInterval(86400), timeZone: tokyo)
-        let later = RunClassifier(window: nextDay, now: at("2026-11-22T08:30:00+09:00")).classify(executions: executions, jobs: [job], machineName: "etl")
+        let later = RunClassifier(window: nextDay, now: at("2026-11-22T08:30:00+09:00")).classify(
+            executions: executions, jobs: [job], machineName: "etl")
         #expect(later.findings.filter { $0.kind == .runningLong }.map(\.at) == [at("2026-11-21T01:00:00+09:00")])
     }
 
     @Test func redrivenToSuccessIsANoteNotAFailure() {
         let outcome = RunClassifier(window: day, now: at("2026-11-21T08:30:00+09:00")).classify(
-            executions: [run("a", .succeeded, start: "2026-11-20T02:00:00+09:00", stop: "2026-11-20T03:00:00+09:00", redrives: 1)],
+            executions: [
+                run("a", .succeeded, start: "2026-11-20T02:00:00+09:00", stop: "2026-11-20T03:00:00+09:00", redrives: 1)
+            ],
             jobs: [nightly()], machineName: "etl"
         )
         #expect(outcome.findings.isEmpty)
@@ -133,24 +144,30 @@ struct RunClassifierTests {
 
     @Test func everyMinuteRunsMatchTheirOwnMinute() {
         let starts = (0..<60).map { at("2026-11-20T03:00:00+09:00").addingTimeInterval(Double($0) * 60) }
-        let job = JobExpectation(name: "minutely", occurrences: starts, nextOccurrence: at("2026-11-21T03:00:00+09:00"), startWithin: 20, maxDuration: nil)
+        let job = JobExpectation(
+            name: "minutely", occurrences: starts, nextOccurrence: at("2026-11-21T03:00:00+09:00"), startWithin: 20,
+            maxDuration: nil)
         let runs = starts.enumerated().map { index, start in
             ExecutionRecord(
-                executionArn: "arn:run:\(index)", name: "r\(index)", status: .succeeded, startDate: start.addingTimeInterval(5),
+                executionArn: "arn:run:\(index)", name: "r\(index)", status: .succeeded,
+                startDate: start.addingTimeInterval(5),
                 stopDate: start.addingTimeInterval(30)
             )
         }
-        let outcome = RunClassifier(window: day, now: at("2026-11-21T08:30:00+09:00")).classify(executions: runs, jobs: [job], machineName: "m")
+        let outcome = RunClassifier(window: day, now: at("2026-11-21T08:30:00+09:00")).classify(
+            executions: runs, jobs: [job], machineName: "m")
         #expect(outcome.findings.isEmpty)
     }
 
     @Test func twoJobsOnOneMachineEachOwnTheirRuns() {
         let morning = JobExpectation(
-            name: "etl-morning", occurrences: [at("2026-11-20T02:00:00+09:00")], nextOccurrence: at("2026-11-21T02:00:00+09:00"),
+            name: "etl-morning", occurrences: [at("2026-11-20T02:00:00+09:00")],
+            nextOccurrence: at("2026-11-21T02:00:00+09:00"),
             startWithin: 900, maxDuration: nil
         )
         let afternoon = JobExpectation(
-            name: "etl-afternoon", occurrences: [at("2026-11-20T14:00:00+09:00")], nextOccurrence: at("2026-11-21T14:00:00+09:00"),
+            name: "etl-afternoon", occurrences: [at("2026-11-20T14:00:00+09:00")],
+            nextOccurrence: at("2026-11-21T14:00:00+09:00"),
             startWithin: 900, maxDuration: nil
         )
         let classifier = RunClassifier(window: day, now: at("2026-11-21T08:30:00+09:00"))
@@ -175,22 +192,29 @@ struct RunClassifierTests {
     /// (both 01:00s included), are all fine, and one run fewer is exactly one `missing`.
     @Test func hourlyJobOnTheFallBackDayMatchesBothRepeatedHours() throws {
         let newYork = TimeZone(identifier: "America/New_York")!
-        let window = CheckWindow(from: at("2026-11-01T00:00:00-04:00"), to: at("2026-11-02T00:00:00-05:00"), timeZone: newYork)
+        let window = CheckWindow(
+            from: at("2026-11-01T00:00:00-04:00"), to: at("2026-11-02T00:00:00-05:00"), timeZone: newYork)
         let schedule = try Schedule(parsing: "0 * * * *")
         let occurrences = schedule.occurrences(from: window.from, to: window.to, in: newYork)
         #expect(occurrences.count == 25)
         let job = JobExpectation(
-            name: "hourly", occurrences: occurrences, nextOccurrence: schedule.nextOccurrences(after: window.to.addingTimeInterval(-1), count: 1, in: newYork).first,
+            name: "hourly", occurrences: occurrences,
+            nextOccurrence: schedule.nextOccurrences(after: window.to.addingTimeInterval(-1), count: 1, in: newYork)
+                .first,
             startWithin: 300, maxDuration: 1800
         )
         let runs = occurrences.enumerated().map { index, start in
-            ExecutionRecord(executionArn: "arn:run:\(index)", name: "r\(index)", status: .succeeded, startDate: start.addingTimeInterval(4), stopDate: start.addingTimeInterval(600))
+            ExecutionRecord(
+                executionArn: "arn:run:\(index)", name: "r\(index)", status: .succeeded,
+                startDate: start.addingTimeInterval(4), stopDate: start.addingTimeInterval(600))
         }
         let classifier = RunClassifier(window: window, now: at("2026-11-02T08:00:00-05:00"))
         #expect(classifier.classify(executions: runs, jobs: [job], machineName: "m").findings.isEmpty)
         let secondOneOClock = occurrences[2]  // 01:00 EST, the repeated hour
         #expect(secondOneOClock == at("2026-11-01T01:00:00-05:00"))
-        let withoutIt = classifier.classify(executions: runs.filter { $0.startDate != secondOneOClock.addingTimeInterval(4) }, jobs: [job], machineName: "m")
+        let withoutIt = classifier.classify(
+            executions: runs.filter { $0.startDate != secondOneOClock.addingTimeInterval(4) }, jobs: [job],
+            machineName: "m")
         #expect(withoutIt.findings.map(\.kind) == [.missing])
         #expect(withoutIt.findings.first?.expectedAt == secondOneOClock)
     }
@@ -198,14 +222,19 @@ struct RunClassifierTests {
     /// On the spring-forward day a daily 02:30 job has no occurrence, so nothing is missing.
     @Test func nonexistentTimeOnTheSpringForwardDayIsNeverMissing() throws {
         let newYork = TimeZone(identifier: "America/New_York")!
-        let window = CheckWindow(from: at("2026-03-08T00:00:00-05:00"), to: at("2026-03-09T00:00:00-04:00"), timeZone: newYork)
+        let window = CheckWindow(
+            from: at("2026-03-08T00:00:00-05:00"), to: at("2026-03-09T00:00:00-04:00"), timeZone: newYork)
         let schedule = try Schedule(parsing: "cron(30 2 * * ? *)")
         let job = JobExpectation(
             name: "daily", occurrences: schedule.occurrences(from: window.from, to: window.to, in: newYork),
-            nextOccurrence: schedule.nextOccurrences(after: window.to, count: 1, in: newYork).first, startWithin: 900, maxDuration: nil
+            nextOccurrence: schedule.nextOccurrences(after: window.to, count: 1, in: newYork).first, startWithin: 900,
+            maxDuration: nil
         )
         #expect(job.occurrences.isEmpty)
-        #expect(RunClassifier(window: window, now: at("2026-03-09T08:00:00-04:00")).classify(executions: [], jobs: [job], machineName: "m").findings.isEmpty)
+        #expect(
+            RunClassifier(window: window, now: at("2026-03-09T08:00:00-04:00")).classify(
+                executions: [], jobs: [job], machineName: "m"
+            ).findings.isEmpty)
     }
 
     @Test func jsonDocumentUsesTheWindowsTimezoneAndLeavesOutWhatDoesNotApply() throws {
@@ -213,7 +242,8 @@ struct RunClassifierTests {
             window: day,
             findings: [
                 Finding(
-                    kind: .missing, job: "nightly-etl", at: at("2026-11-20T04:30:00+09:00"), expectedAt: at("2026-11-20T02:00:00+09:00"),
+                    kind: .missing, job: "nightly-etl", at: at("2026-11-20T04:30:00+09:00"),
+                    expectedAt: at("2026-11-20T02:00:00+09:00"),
                     detail: .neverStarted
                 )
             ],

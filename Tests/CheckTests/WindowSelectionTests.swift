@@ -9,13 +9,15 @@ struct WindowSelectionTests {
     let now = ISO8601DateFormatter().date(from: "2026-11-21T08:30:00+09:00")!
 
     @Test func dateIsTheCalendarDayInTheTimezone() throws {
-        let window = try WindowSelection.date("2026-11-20").resolve(now: now, timeZone: TimeZone(identifier: "Asia/Tokyo")!)
+        let window = try WindowSelection.date("2026-11-20").resolve(
+            now: now, timeZone: TimeZone(identifier: "Asia/Tokyo")!)
         #expect(window.from == ISO8601DateFormatter().date(from: "2026-11-19T15:00:00Z"))
         #expect(window.to == ISO8601DateFormatter().date(from: "2026-11-20T15:00:00Z"))
     }
 
     @Test func fallBackDayIsTwentyFiveHours() throws {
-        let window = try WindowSelection.date("2026-11-01").resolve(now: now, timeZone: TimeZone(identifier: "America/New_York")!)
+        let window = try WindowSelection.date("2026-11-01").resolve(
+            now: now, timeZone: TimeZone(identifier: "America/New_York")!)
         #expect(window.to.timeIntervalSince(window.from) == 25 * 3600)
     }
 
@@ -25,7 +27,8 @@ struct WindowSelectionTests {
     }
 
     @Test func rangeTakesInstantsWithOffsets() throws {
-        let window = try WindowSelection.range(from: "2026-11-20T08:30:00+09:00", to: "2026-11-20T23:30:00.5Z").resolve(now: now, timeZone: .gmt)
+        let window = try WindowSelection.range(from: "2026-11-20T08:30:00+09:00", to: "2026-11-20T23:30:00.5Z").resolve(
+            now: now, timeZone: .gmt)
         #expect(window.from == ISO8601DateFormatter().date(from: "2026-11-19T23:30:00Z"))
         #expect(window.to.timeIntervalSince(window.from) == 24 * 3600 + 0.5)
     }
@@ -93,15 +96,25 @@ struct WindowSelectionTests {
     }
 
     @Test func strictInstantsStillReadEveryRFC3339Form() throws {
-        #expect(try WindowSelection.instant("2026-11-20T08:30:00+09:00", option: "--now") == Self.at("2026-11-19T23:30:00Z"))
-        #expect(try WindowSelection.instant("2026-11-20T08:30:00-03:30", option: "--now") == Self.at("2026-11-20T12:00:00Z"))
-        #expect(try WindowSelection.instant("2026-11-20t08:30:00.25z", option: "--now") == Self.at("2026-11-20T08:30:00Z").addingTimeInterval(0.25))
-        #expect(try WindowSelection.instant("2028-02-29T23:59:59+14:00", option: "--now") == Self.at("2028-02-29T09:59:59Z"))
+        #expect(
+            try WindowSelection.instant("2026-11-20T08:30:00+09:00", option: "--now") == Self.at("2026-11-19T23:30:00Z")
+        )
+        #expect(
+            try WindowSelection.instant("2026-11-20T08:30:00-03:30", option: "--now") == Self.at("2026-11-20T12:00:00Z")
+        )
+        #expect(
+            try WindowSelection.instant("2026-11-20t08:30:00.25z", option: "--now")
+                == Self.at("2026-11-20T08:30:00Z").addingTimeInterval(0.25))
+        #expect(
+            try WindowSelection.instant("2028-02-29T23:59:59+14:00", option: "--now") == Self.at("2028-02-29T09:59:59Z")
+        )
         do {
             _ = try WindowSelection.instant("2026-11-20T09:00:00+24:00", option: "--now")
             Issue.record("2026-11-20T09:00:00+24:00 was accepted")
         } catch {
-            #expect(error.description == "--now '2026-11-20T09:00:00+24:00': the offset +24:00 is not one in use (-14:00 to +14:00)")
+            #expect(
+                error.description
+                    == "--now '2026-11-20T09:00:00+24:00': the offset +24:00 is not one in use (-14:00 to +14:00)")
         }
         do {
             _ = try WindowSelection.instant("2026-02-30T00:00:00Z", option: "--from")
@@ -113,15 +126,18 @@ struct WindowSelectionTests {
 
     @Test func aWindowLongerThan31DaysIsRefused() throws {
         #expect(throws: WindowError.self) {
-            try WindowSelection.range(from: "0001-01-01T00:00:00Z", to: "9999-12-31T00:00:00Z").resolve(now: now, timeZone: .gmt)
+            try WindowSelection.range(from: "0001-01-01T00:00:00Z", to: "9999-12-31T00:00:00Z").resolve(
+                now: now, timeZone: .gmt)
         }
         do {
-            _ = try WindowSelection.range(from: "2026-10-01T00:00:00Z", to: "2026-11-01T00:00:01Z").resolve(now: now, timeZone: .gmt)
+            _ = try WindowSelection.range(from: "2026-10-01T00:00:00Z", to: "2026-11-01T00:00:01Z").resolve(
+                now: now, timeZone: .gmt)
             Issue.record("a window of 31 days and a second was accepted")
         } catch {
             #expect(error.description.contains("longer than 31 days"))
         }
-        let longest = try WindowSelection.range(from: "2026-10-01T00:00:00Z", to: "2026-11-01T00:00:00Z").resolve(now: now, timeZone: .gmt)
+        let longest = try WindowSelection.range(from: "2026-10-01T00:00:00Z", to: "2026-11-01T00:00:00Z").resolve(
+            now: now, timeZone: .gmt)
         #expect(longest.to.timeIntervalSince(longest.from) == 31 * 86_400)
     }
 
@@ -137,7 +153,8 @@ struct WindowSelectionTests {
         let today = try WindowSelection.date("2026-11-21").resolve(now: now, timeZone: tokyo)
         #expect(today.from == Self.at("2026-11-20T15:00:00Z"))
         #expect(throws: WindowError.self) {
-            try WindowSelection.range(from: "2026-11-21T08:30:01+09:00", to: "2026-11-21T09:00:00+09:00").resolve(now: now, timeZone: tokyo)
+            try WindowSelection.range(from: "2026-11-21T08:30:01+09:00", to: "2026-11-21T09:00:00+09:00").resolve(
+                now: now, timeZone: tokyo)
         }
     }
 }

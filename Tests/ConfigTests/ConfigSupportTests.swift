@@ -86,8 +86,12 @@ import Testing
 
     @Test func invalidWebhookErrorDoesNotPrintTheSecretPath() {
         let yaml = "notify:\n  slack:\n    webhook_url: ${HOOK}\n"
-        let text = Fixtures.errorText(yaml, environment: ["HOOK": "http://hooks.slack.com/services/T0AAAA/B0BBBB/secretpart"])
-        #expect(text == "test.yml:3: notify.slack.webhook_url: expected an https URL, found http://hooks.slack.com/services/T0…/…")
+        let text = Fixtures.errorText(
+            yaml, environment: ["HOOK": "http://hooks.slack.com/services/T0AAAA/B0BBBB/secretpart"])
+        #expect(
+            text
+                == "test.yml:3: notify.slack.webhook_url: expected an https URL, found http://hooks.slack.com/services/T0…/…"
+        )
         #expect(text?.contains("secretpart") == false)
     }
 
@@ -137,21 +141,26 @@ import Testing
 
     @Test(arguments: ["max_duration", "start_within"])
     func aDurationLongerThanAYearIsAConfigurationErrorAtItsLine(key: String) throws {
-        let yaml = "jobs:\n  - state_machine: a\n    schedule: \"cron(0 2 * * ? *)\"\n    \(key): 9223372036854775807h\n"
+        let yaml =
+            "jobs:\n  - state_machine: a\n    schedule: \"cron(0 2 * * ? *)\"\n    \(key): 9223372036854775807h\n"
         #expect(
             Fixtures.errorText(yaml)
-                == "test.yml:4: jobs[0].\(key): '9223372036854775807h' is longer than a year (8760h), the longest duration allowed")
-        let year = try Fixtures.parse("jobs:\n  - state_machine: a\n    schedule: \"cron(0 2 * * ? *)\"\n    \(key): 8760h\n")
+                == "test.yml:4: jobs[0].\(key): '9223372036854775807h' is longer than a year (8760h), the longest duration allowed"
+        )
+        let year = try Fixtures.parse(
+            "jobs:\n  - state_machine: a\n    schedule: \"cron(0 2 * * ? *)\"\n    \(key): 8760h\n")
         #expect(ValidationSummary.render(year, now: Date(timeIntervalSince1970: 0)).contains("8760h"))
     }
 
     @Test func timezonesMustExistInTheZoneinfoDirectory() throws {
         let directory = Fixtures.zoneinfoDirectory
-        #expect(try TimeZoneLookup.zone(named: "America/New_York", zoneinfoDirectory: directory).get().identifier
-            == "America/New_York")
+        #expect(
+            try TimeZoneLookup.zone(named: "America/New_York", zoneinfoDirectory: directory).get().identifier
+                == "America/New_York")
         #expect(try TimeZoneLookup.zone(named: "EST", zoneinfoDirectory: directory).get().identifier == "EST")
-        #expect(try TimeZoneLookup.zone(named: "UTC", zoneinfoDirectory: "/nonexistent").get()
-            == TimeZone(identifier: "UTC"))
+        #expect(
+            try TimeZoneLookup.zone(named: "UTC", zoneinfoDirectory: "/nonexistent").get()
+                == TimeZone(identifier: "UTC"))
         // Foundation knows Europe/Paris, but this zoneinfo directory does not hold it.
         #expect(TimeZone(identifier: "Europe/Paris") != nil)
         #expect(throws: TimeZoneLookup.Failure.self) {
@@ -171,7 +180,8 @@ import Testing
         #expect(throws: TimeZoneLookup.Failure.self) {
             try TimeZoneLookup.zone(named: "JST", zoneinfoDirectory: system).get()
         }
-        #expect(try TimeZoneLookup.zone(named: "Asia/Tokyo", zoneinfoDirectory: system).get().identifier == "Asia/Tokyo")
+        #expect(
+            try TimeZoneLookup.zone(named: "Asia/Tokyo", zoneinfoDirectory: system).get().identifier == "Asia/Tokyo")
     }
 
     @Test func suggestsTheClosestKey() {

@@ -75,20 +75,24 @@ import Testing
         #expect(config.timeZone(for: weekly).identifier == "Asia/Tokyo")
 
         #expect(config.alarms == .init(names: ["etl-errors"], prefixes: ["batch-", "etl-"]))
-        #expect(config.ignore == [
-            IgnoreRule(job: "sandbox-*", error: "States.Timeout"),
-            IgnoreRule(state: "Load?", cause: "*throttl*"),
-        ])
+        #expect(
+            config.ignore == [
+                IgnoreRule(job: "sandbox-*", error: "States.Timeout"),
+                IgnoreRule(state: "Load?", cause: "*throttl*"),
+            ])
         #expect(config.notify.when == .always)
         #expect(config.notify.heartbeatURL?.revealed == "https://hc-ping.com/1234abcd")
         #expect(config.notify.slack == .bot(token: Secret("xoxb-1-secret"), channel: "#batch-alerts"))
-        #expect(config.notify.sns == SNSTarget(
-            topicArn: "arn:aws:sns:ap-northeast-1:123456789012:batch-alerts", format: .chatbot))
+        #expect(
+            config.notify.sns
+                == SNSTarget(
+                    topicArn: "arn:aws:sns:ap-northeast-1:123456789012:batch-alerts", format: .chatbot))
         #expect(config.notify.sns?.region == "ap-northeast-1")
     }
 
     @Test func appliesDefaults() throws {
-        let config = try Fixtures.parse("""
+        let config = try Fixtures.parse(
+            """
             jobs:
               - state_machine: nightly-etl
                 schedule: rate(1 day)
@@ -101,10 +105,12 @@ import Testing
         #expect(config.metrics == .auto)
         #expect(config.language == .en)
         #expect(config.stateDirectoryOverride == nil)
-        #expect(config.jobs == [
-            .init(name: "nightly-etl", stateMachine: .name("nightly-etl"),
-                  schedule: .expression(try Schedule(parsing: "rate(1 day)"))),
-        ])
+        #expect(
+            config.jobs == [
+                .init(
+                    name: "nightly-etl", stateMachine: .name("nightly-etl"),
+                    schedule: .expression(try Schedule(parsing: "rate(1 day)")))
+            ])
         #expect(config.alarms.isEmpty)
         #expect(config.ignore.isEmpty)
         #expect(config.notify == NotifySettings(when: .problems))
@@ -112,7 +118,8 @@ import Testing
 
     @Test func readsSlackWebhookFromTheEnvironment() throws {
         let url = "https://hooks.slack.com/services/T0AAAA/B0BBBB/secretpart"
-        let config = try Fixtures.parse("""
+        let config = try Fixtures.parse(
+            """
             notify:
               slack:
                 webhook_url: ${SLACK_WEBHOOK_URL}
@@ -135,9 +142,10 @@ import Testing
             environment: ["SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T000/B000/XXXX"])
         #expect(config.timeZone.identifier == "Asia/Tokyo")
         #expect(config.region == "ap-northeast-1")
-        #expect(config.jobs.map(\.name) == [
-            "nightly-etl", "month-end-close", "order-sync", "inventory-refresh", "weekly-report",
-        ])
+        #expect(
+            config.jobs.map(\.name) == [
+                "nightly-etl", "month-end-close", "order-sync", "inventory-refresh", "weekly-report",
+            ])
         #expect(config.jobs[1].stateMachine.name == "month-end-close")
         #expect(config.jobs[4].schedule == .auto)
         #expect(config.notify.sns?.format == .text)
@@ -155,9 +163,11 @@ import Testing
 
     @Test func loadReportsUnreadableFilesWithoutALine() throws {
         let missing = "/nonexistent/batchwatch-\(UUID().uuidString).yml"
-        #expect(throws: ConfigurationError(
-            file: missing, line: nil, keyPath: nil,
-            message: "no such file (name one with --config or BATCHWATCH_CONFIG)")) {
+        #expect(
+            throws: ConfigurationError(
+                file: missing, line: nil, keyPath: nil,
+                message: "no such file (name one with --config or BATCHWATCH_CONFIG)")
+        ) {
             try ConfigurationLoader.load(path: missing, environment: [:])
         }
         let directory = FileManager.default.temporaryDirectory.path

@@ -19,7 +19,9 @@ import Testing
                 let line = rawLine.trimmingCharacters(in: .whitespaces)
                 if line.isEmpty || line.hasPrefix("#") { continue }
                 if let equals = line.firstIndex(of: "="),
-                    line[..<equals].trimmingCharacters(in: .whitespaces).allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+                    line[..<equals].trimmingCharacters(in: .whitespaces).allSatisfy({
+                        $0.isLetter || $0.isNumber || $0 == "_"
+                    })
                 {
                     let name = line[..<equals].trimmingCharacters(in: .whitespaces)
                     variables[name] = String(line[line.index(after: equals)...]).trimmingCharacters(in: .whitespaces)

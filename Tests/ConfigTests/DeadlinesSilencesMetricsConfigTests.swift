@@ -26,17 +26,24 @@ import Testing
     func badFinishByNamesFileLineAndKeyPath(_ value: String) {
         #expect(
             Fixtures.errorText(Self.job + "    finish_by: \"\(value)\"\n")
-                == "test.yml:5: jobs[0].finish_by: expected a time of day HH:MM like \"07:00\" (00:00 to 23:59), found '\(value)'")
+                == "test.yml:5: jobs[0].finish_by: expected a time of day HH:MM like \"07:00\" (00:00 to 23:59), found '\(value)'"
+        )
     }
 
     @Test func deadlineIsTheFirstSuchTimeAtOrAfterTheStart() {
         let tokyo = TimeZone(identifier: "Asia/Tokyo")!
         let seven = TimeOfDay(hour: 7, minute: 0)!
-        #expect(seven.firstInstant(atOrAfter: Self.instant("2026-11-20T02:00:00+09:00"), in: tokyo) == Self.instant("2026-11-20T07:00:00+09:00"))
-        #expect(seven.firstInstant(atOrAfter: Self.instant("2026-11-20T07:00:00+09:00"), in: tokyo) == Self.instant("2026-11-20T07:00:00+09:00"))
+        #expect(
+            seven.firstInstant(atOrAfter: Self.instant("2026-11-20T02:00:00+09:00"), in: tokyo)
+                == Self.instant("2026-11-20T07:00:00+09:00"))
+        #expect(
+            seven.firstInstant(atOrAfter: Self.instant("2026-11-20T07:00:00+09:00"), in: tokyo)
+                == Self.instant("2026-11-20T07:00:00+09:00"))
         // A 23:00 start: the next morning.
         let two = TimeOfDay(hour: 2, minute: 0)!
-        #expect(two.firstInstant(atOrAfter: Self.instant("2026-11-19T23:00:00+09:00"), in: tokyo) == Self.instant("2026-11-20T02:00:00+09:00"))
+        #expect(
+            two.firstInstant(atOrAfter: Self.instant("2026-11-19T23:00:00+09:00"), in: tokyo)
+                == Self.instant("2026-11-20T02:00:00+09:00"))
     }
 
     @Test func deadlineInASkippedHourMovesToTheFirstInstantAfterTheGap() {
@@ -79,24 +86,45 @@ import Testing
         #expect(rule.isExpired(at: Self.instant("2027-01-01T00:00:00+09:00")))
         #expect(rule.expiryNote == "ignore rule for billing-sync (vendor API migration) expired on 2026-12-31")
         #expect(config.ignore[1].until?.instant == Self.instant("2026-11-20T09:00:00Z"))
-        #expect(config.ignore[1].expiryNote == "ignore rule for error States.Timeout expired at 2026-11-20T18:00:00+09:00")
+        #expect(
+            config.ignore[1].expiryNote == "ignore rule for error States.Timeout expired at 2026-11-20T18:00:00+09:00")
     }
 
     @Test func kindAccountAndRegionMustAllMatch() {
         let rule = IgnoreRule(job: "etl", kind: "late", account: "1234*", region: "ap-*")
-        #expect(rule.matches(job: "etl", error: nil, state: nil, cause: nil, kind: "late", account: "123456789012", region: "ap-northeast-1"))
-        #expect(!rule.matches(job: "etl", error: nil, state: nil, cause: nil, kind: "failed", account: "123456789012", region: "ap-northeast-1"))
-        #expect(!rule.matches(job: "etl", error: nil, state: nil, cause: nil, kind: "late", account: "999999999999", region: "ap-northeast-1"))
-        #expect(!rule.matches(job: "etl", error: nil, state: nil, cause: nil, kind: "late", account: "123456789012", region: "us-east-1"))
+        #expect(
+            rule.matches(
+                job: "etl", error: nil, state: nil, cause: nil, kind: "late", account: "123456789012",
+                region: "ap-northeast-1"))
+        #expect(
+            !rule.matches(
+                job: "etl", error: nil, state: nil, cause: nil, kind: "failed", account: "123456789012",
+                region: "ap-northeast-1"))
+        #expect(
+            !rule.matches(
+                job: "etl", error: nil, state: nil, cause: nil, kind: "late", account: "999999999999",
+                region: "ap-northeast-1"))
+        #expect(
+            !rule.matches(
+                job: "etl", error: nil, state: nil, cause: nil, kind: "late", account: "123456789012",
+                region: "us-east-1"))
         // An account that is not known never matches a rule that names one.
-        #expect(!rule.matches(job: "etl", error: nil, state: nil, cause: nil, kind: "late", account: nil, region: "ap-northeast-1"))
+        #expect(
+            !rule.matches(
+                job: "etl", error: nil, state: nil, cause: nil, kind: "late", account: nil, region: "ap-northeast-1"))
     }
 
     @Test(arguments: [
         ("2026-13-01", "test.yml:3: ignore[0].until: '2026-13-01' is not a date in the calendar"),
         ("2026-02-30", "test.yml:3: ignore[0].until: '2026-02-30' is not a date in the calendar"),
-        ("next friday", "test.yml:3: ignore[0].until: expected a date YYYY-MM-DD or an ISO 8601 instant with offset (2026-12-31T18:00:00+09:00), found 'next friday'"),
-        ("2026-12-31T18:00:00", "test.yml:3: ignore[0].until: expected a date YYYY-MM-DD or an ISO 8601 instant with offset (2026-12-31T18:00:00+09:00), found '2026-12-31T18:00:00'"),
+        (
+            "next friday",
+            "test.yml:3: ignore[0].until: expected a date YYYY-MM-DD or an ISO 8601 instant with offset (2026-12-31T18:00:00+09:00), found 'next friday'"
+        ),
+        (
+            "2026-12-31T18:00:00",
+            "test.yml:3: ignore[0].until: expected a date YYYY-MM-DD or an ISO 8601 instant with offset (2026-12-31T18:00:00+09:00), found '2026-12-31T18:00:00'"
+        ),
     ])
     func badUntilNamesFileLineAndKeyPath(_ value: String, _ expected: String) {
         #expect(Fixtures.errorText("ignore:\n  - job: a\n    until: \"\(value)\"\n") == expected)
@@ -105,23 +133,26 @@ import Testing
     @Test func aKindThatNoFindingHasIsAnError() {
         #expect(
             Fixtures.errorText("ignore:\n  - kind: lates\n")
-                == "test.yml:2: ignore[0].kind: 'lates' matches no finding kind (failed, timed_out, aborted, missing, late, running_long, deadline_missed, alarm, check_error)")
-        #expect(Fixtures.errorText("ignore:\n  - reason: just because\n")?.contains("an ignore rule needs at least one of") == true)
+                == "test.yml:2: ignore[0].kind: 'lates' matches no finding kind (failed, timed_out, aborted, missing, late, running_long, deadline_missed, alarm, check_error)"
+        )
+        #expect(
+            Fixtures.errorText("ignore:\n  - reason: just because\n")?.contains("an ignore rule needs at least one of")
+                == true)
     }
 
     @Test func validateWarnsAboutExpiredRulesAndJobGlobsThatMatchNothing() throws {
         let config = try Fixtures.parse(
             Self.job + """
-            ignore:
-              - job: nightly
-                until: 2026-01-31
-                reason: old outage
-              - job: "nightly*"
-              - job: sandbox-*
-                reason: never configured
-              - error: States.Timeout
+                ignore:
+                  - job: nightly
+                    until: 2026-01-31
+                    reason: old outage
+                  - job: "nightly*"
+                  - job: sandbox-*
+                    reason: never configured
+                  - error: States.Timeout
 
-            """)
+                """)
         let warnings = ValidationSummary.warnings(config, now: Self.instant("2026-11-20T00:00:00Z"))
         #expect(
             warnings == [
@@ -143,7 +174,10 @@ import Testing
         #expect(named.notify.metrics?.configDimension(file: "/etc/batchwatch/config.yml") == "prod")
         #expect(
             Fixtures.errorText("notify:\n  metrics: {namespace: AWS/States}\n")
-                == "test.yml:2: notify.metrics.namespace: 'AWS/States' is not a CloudWatch namespace (1 to 255 of A-Z a-z 0-9 . - _ / # :, not starting with AWS/)")
-        #expect(Fixtures.errorText("notify:\n  metrics: {}\n") == "test.yml:2: notify.metrics: missing required key 'namespace'")
+                == "test.yml:2: notify.metrics.namespace: 'AWS/States' is not a CloudWatch namespace (1 to 255 of A-Z a-z 0-9 . - _ / # :, not starting with AWS/)"
+        )
+        #expect(
+            Fixtures.errorText("notify:\n  metrics: {}\n")
+                == "test.yml:2: notify.metrics: missing required key 'namespace'")
     }
 }

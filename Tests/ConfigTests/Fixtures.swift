@@ -19,7 +19,9 @@ enum Fixtures {
     }()
 
     /// Parses `yaml` as the file `test.yml`.
-    static func parse(_ yaml: String, environment: [String: String] = [:]) throws(ConfigurationError)
+    static func parse(
+        _ yaml: String, environment: [String: String] = [:]
+    ) throws(ConfigurationError)
         -> BatchwatchConfiguration
     {
         try ConfigurationLoader.parse(

@@ -54,11 +54,15 @@ import Yams
                 let requestPath = arguments.firstMatch(of: path)?.output.path
             {
                 // EventBridge Scheduler's REST paths, when the call names no operation.
-                if requestPath == "/schedules" { operation = "ListSchedules" }
-                else if requestPath.hasPrefix("/schedules/") { operation = "GetSchedule" }
+                if requestPath == "/schedules" {
+                    operation = "ListSchedules"
+                } else if requestPath.hasPrefix("/schedules/") {
+                    operation = "GetSchedule"
+                }
             }
             guard let operation else {
-                scan.unrecognised.append("\(here): \(match.output.kind)(\(arguments.prefix(60)) names no literal operation")
+                scan.unrecognised.append(
+                    "\(here): \(match.output.kind)(\(arguments.prefix(60)) names no literal operation")
                 continue
             }
             guard let prefix else { continue }
@@ -108,7 +112,8 @@ import Yams
             #expect(statement["Effect"] as? String == "Allow")
             #expect(statement["NotAction"] == nil && statement["NotResource"] == nil)
             let actions = (statement["Action"] as? [String]) ?? [(statement["Action"] as? String)].compactMap { $0 }
-            let resources = (statement["Resource"] as? [String]) ?? [(statement["Resource"] as? String)].compactMap { $0 }
+            let resources =
+                (statement["Resource"] as? [String]) ?? [(statement["Resource"] as? String)].compactMap { $0 }
             for action in actions { allowed[action, default: []] += resources }
         }
         return allowed
@@ -143,7 +148,9 @@ import Yams
         let signed = try Self.scanSources().actions
         let member = try Self.policy("deploy/member-reader-policy.json")
         for action in signed.keys.sorted() where !Self.baseAccountOnly.contains(action) {
-            #expect(member[action] != nil, "\(action), signed at \(signed[action]![0]), is missing from deploy/member-reader-policy.json")
+            #expect(
+                member[action] != nil,
+                "\(action), signed at \(signed[action]![0]), is missing from deploy/member-reader-policy.json")
         }
         for action in member.keys.sorted() {
             #expect(signed[action] != nil && !Self.baseAccountOnly.contains(action), "the reader role grants \(action)")
@@ -152,11 +159,15 @@ import Yams
         let assumable = try #require(try Self.policy()["sts:AssumeRole"])
         #expect(assumable == ["arn:aws:iam::*:role/batchwatch-reader"])
         let source = try String(
-            contentsOf: Self.repository.appendingPathComponent("Sources/AWSClient/Credentials/AssumeRoleCredentialProvider.swift"),
+            contentsOf: Self.repository.appendingPathComponent(
+                "Sources/AWSClient/Credentials/AssumeRoleCredentialProvider.swift"),
             encoding: .utf8)
-        #expect(source.contains("assumeRole(roleArn:"), "the base policy grants sts:AssumeRole for the member accounts' role")
+        #expect(
+            source.contains("assumeRole(roleArn:"),
+            "the base policy grants sts:AssumeRole for the member accounts' role")
 
-        let data = try Data(contentsOf: Self.repository.appendingPathComponent("deploy/member-reader-trust-policy.json"))
+        let data = try Data(
+            contentsOf: Self.repository.appendingPathComponent("deploy/member-reader-trust-policy.json"))
         let trust = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let statement = try #require((trust["Statement"] as? [[String: Any]])?.first)
         #expect(statement["Action"] as? String == "sts:AssumeRole")
@@ -168,7 +179,8 @@ import Yams
     /// policy's actions and resources inline, trusted by the monitoring account with the ExternalId
     /// parameter as the condition.
     @Test func memberReaderRoleTemplateGrantsWhatTheReaderPolicyGrants() throws {
-        let text = try String(contentsOf: Self.repository.appendingPathComponent("deploy/member-reader-role.yml"), encoding: .utf8)
+        let text = try String(
+            contentsOf: Self.repository.appendingPathComponent("deploy/member-reader-role.yml"), encoding: .utf8)
         let template = try #require(try Yams.load(yaml: text) as? [String: Any])
         let parameters = try #require(template["Parameters"] as? [String: Any])
         #expect(parameters["ExternalId"] != nil && parameters["MonitoringAccountId"] != nil)
@@ -198,10 +210,17 @@ import Yams
     @Test func policyUsesNoWildcardActionsAndScopesPublish() throws {
         let granted = try Self.policy()
         for action in granted.keys { #expect(!action.contains("*"), "wildcard action \(action)") }
-        #expect(granted.keys.allSatisfy { !$0.hasPrefix("sts:") || $0 == "sts:AssumeRole" }, "only AssumeRole, of member accounts' reader role")
-        #expect(granted["sts:AssumeRole"]?.allSatisfy { $0.hasPrefix("arn:aws:iam::") && $0.hasSuffix(":role/batchwatch-reader") } == true)
+        #expect(
+            granted.keys.allSatisfy { !$0.hasPrefix("sts:") || $0 == "sts:AssumeRole" },
+            "only AssumeRole, of member accounts' reader role")
+        #expect(
+            granted["sts:AssumeRole"]?.allSatisfy {
+                $0.hasPrefix("arn:aws:iam::") && $0.hasSuffix(":role/batchwatch-reader")
+            } == true)
         let publishTo = try #require(granted["sns:Publish"])
-        #expect(!publishTo.isEmpty && publishTo.allSatisfy { $0.hasPrefix("arn:aws:sns:") && !$0.hasSuffix(":*") && $0 != "*" })
+        #expect(
+            !publishTo.isEmpty
+                && publishTo.allSatisfy { $0.hasPrefix("arn:aws:sns:") && !$0.hasSuffix(":*") && $0 != "*" })
     }
 
     @Test func scanReadsEachCallStyle() {

@@ -8,7 +8,8 @@ import Testing
     static let now = ISO8601DateFormatter().date(from: "2026-11-21T12:00:00Z")!
 
     @Test func rendersJobsWithTheirNextStartsAndMaskedTargets() throws {
-        let config = try Fixtures.parse("""
+        let config = try Fixtures.parse(
+            """
             timezone: Asia/Tokyo
             jobs:
               - name: nightly-etl
@@ -90,11 +91,13 @@ import Testing
             environment: ["SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T0AAAA/B0BBBB/secretpart"])
         let summary = ValidationSummary.render(config, now: Self.now)
         #expect(summary.hasPrefix("\(Fixtures.examplePath): timezone Asia/Tokyo, region ap-northeast-1, 5 jobs\n"))
-        #expect(summary.contains("""
-                next starts    2026-11-30 06:30 (Asia/Tokyo)
-                               2026-12-31 06:30 (Asia/Tokyo)
-                               2027-01-29 06:30 (Asia/Tokyo)
-            """))
+        #expect(
+            summary.contains(
+                """
+                    next starts    2026-11-30 06:30 (Asia/Tokyo)
+                                   2026-12-31 06:30 (Asia/Tokyo)
+                                   2027-01-29 06:30 (Asia/Tokyo)
+                """))
         #expect(summary.contains("  slack      webhook https://hooks.slack.com/services/T0…/…\n"))
         #expect(summary.contains("  names     etl-errors\n  prefixes  batch-\n"))
         #expect(!summary.contains("secretpart"))
@@ -102,13 +105,15 @@ import Testing
 
     @Test func saysWhenAScheduleHasNoFutureStart() throws {
         let config = try Fixtures.parse("jobs:\n  - state_machine: once\n    schedule: \"cron(0 0 1 1 ? 2020)\"\n")
-        #expect(ValidationSummary.render(config, now: Self.now).contains(
-            "    next starts    none (the schedule has no start after 2026-11-21 12:00 (UTC))\n"))
+        #expect(
+            ValidationSummary.render(config, now: Self.now).contains(
+                "    next starts    none (the schedule has no start after 2026-11-21 12:00 (UTC))\n"))
     }
 
     @Test(arguments: ["cron(0 2 31 2 ? *)", "0 2 30 2 *", "cron(0 2 * * ? 1970)"])
     func aScheduleThatNeverFiresIsAWarningNamingTheJob(expression: String) throws {
-        let config = try Fixtures.parse("""
+        let config = try Fixtures.parse(
+            """
             jobs:
               - name: never
                 state_machine: never
@@ -117,7 +122,8 @@ import Testing
                 state_machine: leap-day
                 schedule: "0 2 29 2 *"
             """)
-        let warning = "job never: schedule \(expression) never fires after 2026-11-21 12:00 (UTC), "
+        let warning =
+            "job never: schedule \(expression) never fires after 2026-11-21 12:00 (UTC), "
             + "so the job is never expected to run"
         #expect(ValidationSummary.warnings(config, now: Self.now) == [warning])
         #expect(ValidationSummary.render(config, now: Self.now).hasSuffix("\nWarnings\n  \(warning)\n"))
@@ -144,7 +150,9 @@ import Testing
         #expect(config.jobs[0].accounts == ["prod"] && config.jobs[0].regions == ["us-east-1"])
         let text = ValidationSummary.render(config, now: Date(timeIntervalSince1970: 1_800_000_000))
         #expect(text.contains("regions   ap-northeast-1, us-east-1"))
-        #expect(text.contains("prod  111111111111  assumes arn:aws:iam::111111111111:role/batchwatch-reader (with an external id)"))
+        #expect(
+            text.contains(
+                "prod  111111111111  assumes arn:aws:iam::111111111111:role/batchwatch-reader (with an external id)"))
         #expect(text.contains("staging  222222222222  assumes arn:aws:iam::222222222222:role/custom"))
         #expect(!text.contains("very-secret-ext"))
     }
@@ -158,10 +166,16 @@ import Testing
                 return error.description
             }
         }
-        #expect(error(Self.yaml.replacingOccurrences(of: "accounts: [prod]", with: "accounts: [qa]")).contains("'qa' is not a configured account"))
-        #expect(error(Self.yaml.replacingOccurrences(of: "regions: [us-east-1]", with: "regions: [eu-west-1]")).contains("'eu-west-1' is not a checked Region"))
+        #expect(
+            error(Self.yaml.replacingOccurrences(of: "accounts: [prod]", with: "accounts: [qa]")).contains(
+                "'qa' is not a configured account"))
+        #expect(
+            error(Self.yaml.replacingOccurrences(of: "regions: [us-east-1]", with: "regions: [eu-west-1]")).contains(
+                "'eu-west-1' is not a checked Region"))
         #expect(error(Self.yaml + "\norganization: {role_name: r}").contains("either accounts or organization"))
-        #expect(error(Self.yaml.replacingOccurrences(of: "role_name: batchwatch-reader", with: "")).contains("needs role_arn"))
+        #expect(
+            error(Self.yaml.replacingOccurrences(of: "role_name: batchwatch-reader", with: "")).contains(
+                "needs role_arn"))
         #expect(error(Self.yaml.replacingOccurrences(of: "\"111111111111\"", with: "111")).contains("12-digit"))
     }
 }

@@ -6,7 +6,8 @@ import Testing
 /// YAML 1.1's implicit types must not change strings, and `${VAR}` reads the environment.
 @Suite struct YAMLTrapsAndExpansionTests {
     @Test func yamlOneOneScalarsStayStringsAsWritten() throws {
-        let config = try Fixtures.parse("""
+        let config = try Fixtures.parse(
+            """
             metrics: off
             jobs:
               - name: no
@@ -40,12 +41,14 @@ import Testing
 
     @Test func baseSixtyTimeIsRefusedAsADuration() {
         let yaml = "jobs:\n  - name: 1:30\n    state_machine: a\n    schedule: auto\n    start_within: 1:30\n"
-        #expect(Fixtures.errorText(yaml)
-            == "test.yml:5: jobs[0].start_within: '1:30' is not a duration; write one like 90s, 30m, 2h or 1h30m")
+        #expect(
+            Fixtures.errorText(yaml)
+                == "test.yml:5: jobs[0].start_within: '1:30' is not a duration; write one like 90s, 30m, 2h or 1h30m")
     }
 
     @Test func expandsVariablesInEveryStringValue() throws {
-        let config = try Fixtures.parse("""
+        let config = try Fixtures.parse(
+            """
             timezone: ${TZ_NAME}
             region: ${AWS_REGION}
             state_dir: ${BASE}/state-${ENV}
@@ -56,7 +59,8 @@ import Testing
                 start_within: ${GRACE}
             alarms:
               prefixes: ["${ENV}-"]
-            """, environment: [
+            """,
+            environment: [
                 "TZ_NAME": "Asia/Tokyo", "AWS_REGION": "ap-northeast-1", "BASE": "/srv", "ENV": "prod",
                 "ACCOUNT": "012345678901", "SCHEDULE": "auto", "GRACE": "20m",
             ])
@@ -73,18 +77,22 @@ import Testing
     @Test func expansionRules() throws {
         let environment = ["A": "x", "EMPTY": ""]
         #expect(try EnvironmentExpansion.expand("${A}${A}-${EMPTY}.", environment: environment) == "xx-.")
-        #expect(try EnvironmentExpansion.expand("$${A} costs $5 or $A", environment: environment) == "${A} costs $5 or $A")
+        #expect(
+            try EnvironmentExpansion.expand("$${A} costs $5 or $A", environment: environment) == "${A} costs $5 or $A")
         #expect(throws: EnvironmentExpansion.Failure.unset("B")) {
             try EnvironmentExpansion.expand("a${B}", environment: environment)
         }
-        #expect(throws: EnvironmentExpansion.Failure.malformed("'${1A}' is not a variable name (letters, digits and _)")) {
+        #expect(
+            throws: EnvironmentExpansion.Failure.malformed("'${1A}' is not a variable name (letters, digits and _)")
+        ) {
             try EnvironmentExpansion.expand("${1A}", environment: environment)
         }
     }
 
     @Test func unsetVariableIsNamedWithItsKeyPath() {
         let yaml = "jobs:\n  - name: a\n    state_machine: ${MACHINE}\n    schedule: auto\n"
-        #expect(Fixtures.errorText(yaml, environment: ["MACHINES": "a"])
-            == "test.yml:3: jobs[0].state_machine: environment variable MACHINE is not set")
+        #expect(
+            Fixtures.errorText(yaml, environment: ["MACHINES": "a"])
+                == "test.yml:3: jobs[0].state_machine: environment variable MACHINE is not set")
     }
 }

@@ -23,7 +23,8 @@ struct DeliveredMeansAcceptedTests {
         let logs = LogRecorder()
         let webhook = redirecting.url("services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX").absoluteString
         let deliverer = Fixture.deliverer(
-            NotifySettings(slack: .webhook(Secret(webhook))), state: state, clock: FakeClock(Fixture.clockStart), logs: logs)
+            NotifySettings(slack: .webhook(Secret(webhook))), state: state, clock: FakeClock(Fixture.clockStart),
+            logs: logs)
 
         #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: false)])
 
@@ -50,7 +51,8 @@ struct DeliveredMeansAcceptedTests {
         let state = try Fixture.stateDirectory()
         defer { try? FileManager.default.removeItem(at: state) }
         let deliverer = Fixture.deliverer(
-            NotifySettings(sns: SNSTarget(topicArn: "arn:aws:sns:us-east-1:123456789012:t")), state: state, clock: clock,
+            NotifySettings(sns: SNSTarget(topicArn: "arn:aws:sns:us-east-1:123456789012:t")), state: state,
+            clock: clock,
             logs: logs, awsClient: Fixture.awsClient(transport: transport, clock: clock, logger: logs.logger()))
 
         #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "sns", ok: false)])

@@ -26,7 +26,10 @@ struct JapaneseDeliveryTests {
         #expect(sections.contains { $0.hasPrefix("*billing* · 未実行 · 11-21 01:00\n開始されていません") })
         #expect(sections.contains { $0.hasPrefix("*etl-errors* · アラーム · 03:00") })
         let context = try #require(message.blocks.last)
-        #expect(context.visibleText == "対象期間 2026-11-20 Asia/Tokyo · 問題 3件: 失敗 1件、未実行 1件、アラーム 1件 · 確認対象: ジョブ 12件、ステートマシン 40件、実行 311件、アラーム 7件")
+        #expect(
+            context.visibleText
+                == "対象期間 2026-11-20 Asia/Tokyo · 問題 3件: 失敗 1件、未実行 1件、アラーム 1件 · 確認対象: ジョブ 12件、ステートマシン 40件、実行 311件、アラーム 7件"
+        )
         #expect(message.text.hasPrefix("batchwatch: 失敗 1件、未実行 1件、アラーム 1件 — 2026-11-20 Asia/Tokyo\n"))
         #expect(message.text.contains("確認対象: "))
         #expect(!message.text.contains("failed,") && !message.text.contains("checked"))
@@ -48,29 +51,39 @@ struct JapaneseDeliveryTests {
         #expect(content["title"] as? String == "batchwatch: 失敗 1件、未実行 1件、アラーム 1件 — 2026-11-20 Asia/Tokyo")
         #expect(content["description"] as? String == Digest(report: report).markdown())
         #expect((content["description"] as? String)?.contains("- **nightly-etl** 失敗（02:14）") == true)
-        #expect(content["nextSteps"] as? [String] == [
-            "上のリンクから失敗した実行を開き、redrive または再実行してください",
-            "未実行・開始遅延のジョブを起動するはずのスケジュールとルールを確認してください",
-            "ALARM になったアラームを確認してください",
-        ])
-        #expect(content["keywords"] as? [String] == ["batchwatch", "problems", "failed", "missing", "alarm"], "keywords stay the JSON kinds")
+        #expect(
+            content["nextSteps"] as? [String] == [
+                "上のリンクから失敗した実行を開き、redrive または再実行してください",
+                "未実行・開始遅延のジョブを起動するはずのスケジュールとルールを確認してください",
+                "ALARM になったアラームを確認してください",
+            ])
+        #expect(
+            content["keywords"] as? [String] == ["batchwatch", "problems", "failed", "missing", "alarm"],
+            "keywords stay the JSON kinds")
         #expect((json["metadata"] as? [String: Any])?["threadId"] as? String == "batchwatch-2026-11-20")
 
         let printed = Deliverer.payload(
-            for: report, format: .sns, settings: NotifySettings(sns: SNSTarget(topicArn: "arn:aws:sns:ap-northeast-1:123456789012:t")))
+            for: report, format: .sns,
+            settings: NotifySettings(sns: SNSTarget(topicArn: "arn:aws:sns:ap-northeast-1:123456789012:t")))
         #expect(printed.hasPrefix("Subject: batchwatch: 失敗 1件"))
     }
 
     @Test func aLongJapaneseSubjectStaysOneValidLineUnderOneHundredCharacters() throws {
         let window = CheckWindow(
-            from: Fixture.at("2026-11-20T07:00:00+09:00"), to: Fixture.at("2026-11-21T07:00:00+09:00"), timeZone: Fixture.tokyo)
-        let findings = FindingKind.allCases.map { Finding(kind: $0, job: "job\n\u{7}\($0)", at: window.from.addingTimeInterval(60)) }
+            from: Fixture.at("2026-11-20T07:00:00+09:00"), to: Fixture.at("2026-11-21T07:00:00+09:00"),
+            timeZone: Fixture.tokyo)
+        let findings = FindingKind.allCases.map {
+            Finding(kind: $0, job: "job\n\u{7}\($0)", at: window.from.addingTimeInterval(60))
+        }
         let report = CheckReport(window: window, findings: findings, checked: CheckedCounts(), language: .ja)
         let subject = try #require(SNSDigest(report: report, format: .text).message().subject)
         #expect(subject.utf16.count <= 99 && subject.unicodeScalars.count <= 99 && subject.count <= 99)
         #expect(subject.hasPrefix("batchwatch: 失敗 1件、タイムアウト 1件、中断 1件、未実行 1件"))
         #expect(subject.hasSuffix("…"))
-        #expect(!subject.unicodeScalars.contains { [.control, .format, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory) })
+        #expect(
+            !subject.unicodeScalars.contains {
+                [.control, .format, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory)
+            })
         #expect(!subject.contains("?"), "Japanese is kept, not turned into '?'")
         #expect(TextLimits.printableLine("a\nb\u{200B}c\u{7}日本\u{2028}語") == "a b c 日本 語")
     }
@@ -78,12 +91,16 @@ struct JapaneseDeliveryTests {
     @Test func oneHundredTwentyJapaneseFindingsStayWithinSlackAndSNSLimits() throws {
         var findings: [Finding] = []
         for index in 0..<40 {
-            findings.append(Finding(kind: .alarm, job: "アラーム-\(index)", at: Fixture.day.from.addingTimeInterval(Double(index) * 60), detail: .alarmStillInAlarm))
+            findings.append(
+                Finding(
+                    kind: .alarm, job: "アラーム-\(index)", at: Fixture.day.from.addingTimeInterval(Double(index) * 60),
+                    detail: .alarmStillInAlarm))
         }
         for index in 0..<80 {
             findings.append(
                 Fixture.failed(
-                    "夜間バッチ-\(index)-" + String(repeating: "集計", count: 200), at: Fixture.day.from.addingTimeInterval(7200 + Double(index) * 60),
+                    "夜間バッチ-\(index)-" + String(repeating: "集計", count: 200),
+                    at: Fixture.day.from.addingTimeInterval(7200 + Double(index) * 60),
                     cause: String(repeating: "<&> 接続が拒否されました。", count: 300)))
         }
         let report = CheckReport(
@@ -99,7 +116,9 @@ struct JapaneseDeliveryTests {
         }
         let sections = message.blocks.filter { $0.type == "section" }.map(\.visibleText)
         #expect(sections.count == 46)
-        #expect(sections.allSatisfy { $0.contains("· 失敗 ·") && $0.hasSuffix("|実行を開く>") }, "the failures come first, links survive")
+        #expect(
+            sections.allSatisfy { $0.contains("· 失敗 ·") && $0.hasSuffix("|実行を開く>") },
+            "the failures come first, links survive")
         let more = try #require(message.blocks.first { $0.visibleText.hasPrefix("ほか ") })
         #expect(more.visibleText.hasPrefix("ほか 74 件（問題は全部で 120件: 失敗 80件、アラーム 40件）"))
         #expect(message.text.count < 40_000 && message.text.hasPrefix("batchwatch: 失敗 80件、アラーム 40件"))
@@ -116,7 +135,9 @@ struct JapaneseDeliveryTests {
 
     @Test func aHugeJapaneseDigestIsCutUnder256KBAndSaysSoInJapanese() {
         let findings = (0..<3000).map { index in
-            Fixture.failed("ジョブ-\(index)-" + String(repeating: "検", count: 100), at: Fixture.day.from.addingTimeInterval(Double(index)))
+            Fixture.failed(
+                "ジョブ-\(index)-" + String(repeating: "検", count: 100),
+                at: Fixture.day.from.addingTimeInterval(Double(index)))
         }
         let report = CheckReport(window: Fixture.day, findings: findings, checked: CheckedCounts(), language: .ja)
         let text = SNSDigest(report: report, format: .text).message().message

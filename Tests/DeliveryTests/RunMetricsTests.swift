@@ -8,13 +8,15 @@ import Testing
 /// `notify.metrics`: the PutMetricData parameters of one run.
 @Suite struct RunMetricsTests {
     static let report = CheckReport(
-        window: CheckWindow(from: Date(timeIntervalSince1970: 0), to: Date(timeIntervalSince1970: 86_400), timeZone: .gmt),
+        window: CheckWindow(
+            from: Date(timeIntervalSince1970: 0), to: Date(timeIntervalSince1970: 86_400), timeZone: .gmt),
         findings: [
             Finding(kind: .failed, job: "a", at: Date(timeIntervalSince1970: 10)),
             Finding(kind: .deadlineMissed, job: "b", at: Date(timeIntervalSince1970: 20)),
             Finding(kind: .checkError, job: "c", at: Date(timeIntervalSince1970: 30)),
         ],
-        checked: CheckedCounts(), delivery: [DeliveryOutcome(target: "slack", ok: false), DeliveryOutcome(target: "sns", ok: true)])
+        checked: CheckedCounts(),
+        delivery: [DeliveryOutcome(target: "slack", ok: false), DeliveryOutcome(target: "sns", ok: true)])
 
     @Test func everyFigureCarriesTheConfigDimensionAndEachKindHasItsOwnDatum() {
         let parameters = RunMetrics.parameters(Self.report, namespace: "Batchwatch", config: "prod", duration: 12.5)

@@ -23,7 +23,9 @@ struct SNSDigestTests {
         for kind in FindingKind.allCases {
             findings.append(Finding(kind: kind, job: "job\n\u{7}\(kind)", at: window.from.addingTimeInterval(60)))
         }
-        let subject = try #require(SNSDigest(report: CheckReport(window: window, findings: findings, checked: CheckedCounts()), format: .text).message().subject)
+        let subject = try #require(
+            SNSDigest(report: CheckReport(window: window, findings: findings, checked: CheckedCounts()), format: .text)
+                .message().subject)
         #expect(subject.count < 100)
         #expect(subject.hasSuffix("..."))
         #expect(subject.unicodeScalars.allSatisfy { $0.isASCII && $0.properties.generalCategory != .control })
@@ -36,7 +38,9 @@ struct SNSDigestTests {
 
     @Test func aHugeTextDigestIsCutUnder256KBAndSaysSo() {
         let findings = (0..<3000).map { index in
-            Fixture.failed("job-\(index)-" + String(repeating: "y", count: 100), at: Fixture.day.from.addingTimeInterval(Double(index)))
+            Fixture.failed(
+                "job-\(index)-" + String(repeating: "y", count: 100),
+                at: Fixture.day.from.addingTimeInterval(Double(index)))
         }
         let report = CheckReport(window: Fixture.day, findings: findings, checked: CheckedCounts())
         let text = SNSDigest(report: report, format: .text).message().message
@@ -46,7 +50,8 @@ struct SNSDigestTests {
 
         let chatbot = SNSDigest(report: report, format: .chatbot).message().message
         #expect(chatbot.utf8.count <= 256 * 1024)
-        let description = (try? JSONSerialization.jsonObject(with: Data(chatbot.utf8)) as? [String: Any])
+        let description =
+            (try? JSONSerialization.jsonObject(with: Data(chatbot.utf8)) as? [String: Any])
             .flatMap { $0["content"] as? [String: Any] }?["description"] as? String
         #expect(description?.contains("… digest cut: ") == true)
     }
@@ -75,7 +80,9 @@ struct SNSDigestTests {
 
     @Test func oneDaysDigestsShareAThreadAndTheNextDayStartsAnother() throws {
         func threadId(_ report: CheckReport) throws -> String? {
-            let json = try JSONSerialization.jsonObject(with: SNSDigest(report: report, format: .chatbot).chatbotJSON()) as? [String: Any]
+            let json =
+                try JSONSerialization.jsonObject(with: SNSDigest(report: report, format: .chatbot).chatbotJSON())
+                as? [String: Any]
             return (json?["metadata"] as? [String: Any])?["threadId"] as? String
         }
         #expect(try threadId(Fixture.report()) == threadId(Fixture.clean()))
@@ -86,7 +93,9 @@ struct SNSDigestTests {
         let transport = FakeTransport { _, _ in
             HTTPResponse(
                 status: 200, headers: ["Content-Type": "text/xml"],
-                body: Data("<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>".utf8))
+                body: Data(
+                    "<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>".utf8)
+            )
         }
         let clock = FakeClock(Fixture.clockStart)
         let logs = LogRecorder()
@@ -113,13 +122,17 @@ struct SNSDigestTests {
         let transport = FakeTransport { _, _ in
             HTTPResponse(
                 status: 200,
-                body: Data("<PublishResponse><PublishResult><MessageId>m-2</MessageId></PublishResult></PublishResponse>".utf8))
+                body: Data(
+                    "<PublishResponse><PublishResult><MessageId>m-2</MessageId></PublishResult></PublishResponse>".utf8)
+            )
         }
         let clock = FakeClock(Fixture.clockStart)
         let logs = LogRecorder()
-        let settings = NotifySettings(sns: SNSTarget(topicArn: "arn:aws:sns:eu-west-1:123456789012:t", format: .chatbot))
+        let settings = NotifySettings(
+            sns: SNSTarget(topicArn: "arn:aws:sns:eu-west-1:123456789012:t", format: .chatbot))
         let deliverer = Fixture.deliverer(
-            settings, state: nil, clock: clock, logs: logs, awsClient: Fixture.awsClient(transport: transport, clock: clock, logger: logs.logger()))
+            settings, state: nil, clock: clock, logs: logs,
+            awsClient: Fixture.awsClient(transport: transport, clock: clock, logger: logs.logger()))
 
         #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "sns", ok: true)])
         let fields = formFields(try #require(transport.requests.first).body)
@@ -130,14 +143,18 @@ struct SNSDigestTests {
     @Test func dryRunPayloadOfTextSNSIsSubjectLineThenMessage() {
         let settings = NotifySettings(sns: SNSTarget(topicArn: "arn:aws:sns:eu-west-1:123456789012:t"))
         let payload = Deliverer.payload(for: Fixture.report(), format: .sns, settings: settings)
-        #expect(payload == "Subject: batchwatch: 1 failed, 1 missing, 1 alarm - 2026-11-20 Asia/Tokyo\n\n" + Digest(report: Fixture.report()).text())
+        #expect(
+            payload == "Subject: batchwatch: 1 failed, 1 missing, 1 alarm - 2026-11-20 Asia/Tokyo\n\n"
+                + Digest(report: Fixture.report()).text())
     }
 
     /// The form fields of a Query request body.
     private func formFields(_ body: Data) -> [String: String] {
         var fields: [String: String] = [:]
         for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).removingPercentEncoding ?? String($0)
+            }
             fields[parts[0]] = parts.count > 1 ? parts[1] : ""
         }
         return fields

@@ -24,24 +24,35 @@ struct SecretLeakTests {
         let sns = FakeTransport { request, _ in
             if request.url.path.contains(Self.heartbeatSecret) { throw URLError(.timedOut) }
             return HTTPResponse(
-                status: 500, body: Data("<ErrorResponse><Error><Code>InternalError</Code><Message>boom</Message></Error></ErrorResponse>".utf8))
+                status: 500,
+                body: Data(
+                    "<ErrorResponse><Error><Code>InternalError</Code><Message>boom</Message></Error></ErrorResponse>"
+                        .utf8))
         }
         let policy = RetryPolicy.delivery(maxAttempts: 2, requestTimeout: 5)
         let webhookSettings = NotifySettings(
             when: .always, heartbeatURL: Secret("https://hc-ping.example/ping/\(Self.heartbeatSecret)"),
-            slack: .webhook(Secret(webhookURL)), sns: SNSTarget(topicArn: "arn:aws:sns:ap-northeast-1:123456789012:alerts", format: .chatbot))
+            slack: .webhook(Secret(webhookURL)),
+            sns: SNSTarget(topicArn: "arn:aws:sns:ap-northeast-1:123456789012:alerts", format: .chatbot))
         let botSettings = NotifySettings(slack: .bot(token: Secret(Self.botToken), channel: "#batch"))
         let awsClient = Fixture.awsClient(transport: sns, clock: clock, logger: logs.logger(), maxAttempts: 2)
 
         let webhookRun = Fixture.deliverer(
-            webhookSettings, state: state, clock: clock, logs: logs, receiver: receiver, transport: URLSessionTransport.shared,
+            webhookSettings, state: state, clock: clock, logs: logs, receiver: receiver,
+            transport: URLSessionTransport.shared,
             awsClient: awsClient, retryPolicy: policy)
         let outcomes = await webhookRun.deliver(Fixture.report())
         #expect(outcomes == [DeliveryOutcome(target: "slack", ok: false), DeliveryOutcome(target: "sns", ok: false)])
-        await Fixture.deliverer(webhookSettings, state: state, clock: clock, logs: logs, transport: sns, retryPolicy: policy)
-            .heartbeat(exitStatus: .incomplete)
-        let botRun = Fixture.deliverer(botSettings, state: state, clock: clock, logs: logs, receiver: receiver, retryPolicy: policy)
-        #expect(await botRun.deliver(Fixture.report(window: Fixture.nextDay)) == [DeliveryOutcome(target: "slack", ok: false)])
+        await Fixture.deliverer(
+            webhookSettings, state: state, clock: clock, logs: logs, transport: sns, retryPolicy: policy
+        )
+        .heartbeat(exitStatus: .incomplete)
+        let botRun = Fixture.deliverer(
+            botSettings, state: state, clock: clock, logs: logs, receiver: receiver, retryPolicy: policy)
+        #expect(
+            await botRun.deliver(Fixture.report(window: Fixture.nextDay)) == [
+                DeliveryOutcome(target: "slack", ok: false)
+            ])
         receiver.stop()
 
         let files = Fixture.files(under: state)
@@ -57,7 +68,8 @@ struct SecretLeakTests {
         written.append("\(webhookSettings) \(botSettings) \(webhookRun) \(botRun)")
 
         let secrets = [
-            webhookURL, Self.webhookSecretPath, "hookSecretValue123456", "B0SECRETHOOK", Self.botToken, "botSecretValue987",
+            webhookURL, Self.webhookSecretPath, "hookSecretValue123456", "B0SECRETHOOK", Self.botToken,
+            "botSecretValue987",
             Self.heartbeatSecret, Fixture.credentials.secretAccessKey, try #require(Fixture.credentials.sessionToken),
         ]
         for text in written {

@@ -18,7 +18,8 @@ struct SlackDeliveryTests {
         defer { try? FileManager.default.removeItem(at: state) }
         let logs = LogRecorder()
         let settings = NotifySettings(slack: .webhook(Secret(receiver.webhookURL())))
-        let deliverer = Fixture.deliverer(settings, state: state, clock: FakeClock(Fixture.clockStart), logs: logs, receiver: receiver)
+        let deliverer = Fixture.deliverer(
+            settings, state: state, clock: FakeClock(Fixture.clockStart), logs: logs, receiver: receiver)
 
         #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: true)])
         #expect(receiver.posts.count == 1)
@@ -32,7 +33,10 @@ struct SlackDeliveryTests {
         #expect(receiver.posts.count == 1, "the same window is not posted twice")
         #expect(logs.contains("already delivered"))
 
-        #expect(await deliverer.deliver(Fixture.report(window: Fixture.nextDay)) == [DeliveryOutcome(target: "slack", ok: true)])
+        #expect(
+            await deliverer.deliver(Fixture.report(window: Fixture.nextDay)) == [
+                DeliveryOutcome(target: "slack", ok: true)
+            ])
         #expect(receiver.posts.count == 2, "another window is posted")
 
         #expect(await deliverer.deliver(Fixture.report(), force: true) == [DeliveryOutcome(target: "slack", ok: true)])
@@ -49,12 +53,15 @@ struct SlackDeliveryTests {
         let state = try Fixture.stateDirectory()
         defer { try? FileManager.default.removeItem(at: state) }
         let webhook = SlackTarget.webhook(Secret(receiver.webhookURL()))
-        let quiet = Fixture.deliverer(NotifySettings(slack: webhook), state: state, clock: FakeClock(Fixture.clockStart), logs: LogRecorder(), receiver: receiver)
+        let quiet = Fixture.deliverer(
+            NotifySettings(slack: webhook), state: state, clock: FakeClock(Fixture.clockStart), logs: LogRecorder(),
+            receiver: receiver)
         #expect(await quiet.deliver(Fixture.clean()).isEmpty)
         #expect(receiver.posts.isEmpty)
 
         let always = Fixture.deliverer(
-            NotifySettings(when: .always, slack: webhook), state: state, clock: FakeClock(Fixture.clockStart), logs: LogRecorder(), receiver: receiver)
+            NotifySettings(when: .always, slack: webhook), state: state, clock: FakeClock(Fixture.clockStart),
+            logs: LogRecorder(), receiver: receiver)
         #expect(await always.deliver(Fixture.clean()) == [DeliveryOutcome(target: "slack", ok: true)])
         #expect((receiver.posts.first?.json["text"] as? String)?.hasPrefix("✅ batchwatch: All clear") == true)
     }
@@ -64,7 +71,8 @@ struct SlackDeliveryTests {
         defer { receiver.stop() }
         let clock = FakeClock(Fixture.clockStart)
         let deliverer = Fixture.deliverer(
-            NotifySettings(slack: .webhook(Secret(receiver.webhookURL()))), state: nil, clock: clock, logs: LogRecorder(),
+            NotifySettings(slack: .webhook(Secret(receiver.webhookURL()))), state: nil, clock: clock,
+            logs: LogRecorder(),
             receiver: receiver)
 
         #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: true)])
@@ -80,7 +88,8 @@ struct SlackDeliveryTests {
         let logs = LogRecorder()
         let policy = RetryPolicy.delivery(maxAttempts: 4, baseDelay: 1, maxBackoff: 3, requestTimeout: 5)
         let first = Fixture.deliverer(
-            NotifySettings(slack: .bot(token: Secret("xoxb-test-token"), channel: "#batch")), state: state, clock: clock,
+            NotifySettings(slack: .bot(token: Secret("xoxb-test-token"), channel: "#batch")), state: state,
+            clock: clock,
             logs: logs, receiver: failing, retryPolicy: policy)
 
         let outcomes = await first.deliver(Fixture.report())
@@ -95,18 +104,25 @@ struct SlackDeliveryTests {
         let spooled = Fixture.files(under: state).filter { $0.path.hasPrefix("spool/") }
         #expect(spooled.count == 1)
         let spoolPath = try #require(spooled.first?.path)
-        #expect(logs.contains(state.appendingPathComponent(spoolPath).path, atLeast: .error), "the spool path is logged")
+        #expect(
+            logs.contains(state.appendingPathComponent(spoolPath).path, atLeast: .error), "the spool path is logged")
         #expect(!FileManager.default.fileExists(atPath: state.appendingPathComponent("delivered.json").path))
 
         // The next run, for the next day, sends the spooled digest first, then its own.
         let receiver = try SlackReceiver()
         defer { receiver.stop() }
         let second = Fixture.deliverer(
-            NotifySettings(slack: .bot(token: Secret("xoxb-test-token"), channel: "#batch")), state: state, clock: clock,
+            NotifySettings(slack: .bot(token: Secret("xoxb-test-token"), channel: "#batch")), state: state,
+            clock: clock,
             logs: logs, receiver: receiver, retryPolicy: policy)
-        #expect(await second.deliver(Fixture.report(window: Fixture.nextDay)) == [DeliveryOutcome(target: "slack", ok: true)])
+        #expect(
+            await second.deliver(Fixture.report(window: Fixture.nextDay)) == [
+                DeliveryOutcome(target: "slack", ok: true)
+            ])
         #expect(receiver.posts.count == 2)
-        let expectedFirst = Deliverer.payload(for: Fixture.report(), format: .slack, settings: NotifySettings(slack: .bot(token: Secret("x"), channel: "#batch")))
+        let expectedFirst = Deliverer.payload(
+            for: Fixture.report(), format: .slack,
+            settings: NotifySettings(slack: .bot(token: Secret("x"), channel: "#batch")))
         #expect(receiver.posts.first?.body == Data(expectedFirst.utf8), "the spooled digest, byte for byte, goes first")
         #expect((receiver.posts.last?.json["text"] as? String)?.contains("2026-11-21") == true)
         #expect(Fixture.files(under: state).filter { $0.path.hasPrefix("spool/") }.isEmpty, "the spool is emptied")
@@ -122,16 +138,21 @@ struct SlackDeliveryTests {
         let failing = try SlackReceiver(then: .serverError)
         let policy = RetryPolicy.delivery(maxAttempts: 2, requestTimeout: 5)
         let webhook = NotifySettings(slack: .webhook(Secret(failing.webhookURL())))
-        _ = await Fixture.deliverer(webhook, state: state, clock: FakeClock(Fixture.clockStart), logs: LogRecorder(), receiver: failing, retryPolicy: policy)
-            .deliver(Fixture.report())
+        _ = await Fixture.deliverer(
+            webhook, state: state, clock: FakeClock(Fixture.clockStart), logs: LogRecorder(), receiver: failing,
+            retryPolicy: policy
+        )
+        .deliver(Fixture.report())
         failing.stop()
 
         let receiver = try SlackReceiver()
         defer { receiver.stop() }
         let settings = NotifySettings(slack: .webhook(Secret(receiver.webhookURL())))
         #expect(
-            await Fixture.deliverer(settings, state: state, clock: FakeClock(Fixture.clockStart), logs: LogRecorder(), receiver: receiver)
-                .deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: true)])
+            await Fixture.deliverer(
+                settings, state: state, clock: FakeClock(Fixture.clockStart), logs: LogRecorder(), receiver: receiver
+            )
+            .deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: true)])
         #expect(receiver.posts.count == 1, "one digest for the window, not the old one and the new one")
         #expect(Fixture.files(under: state).filter { $0.path.hasPrefix("spool/") }.isEmpty)
     }
@@ -144,7 +165,8 @@ struct SlackDeliveryTests {
         let clock = FakeClock(Fixture.clockStart)
         let logs = LogRecorder()
         let deliverer = Fixture.deliverer(
-            NotifySettings(slack: .webhook(Secret(receiver.webhookURL()))), state: state, clock: clock, logs: logs, receiver: receiver)
+            NotifySettings(slack: .webhook(Secret(receiver.webhookURL()))), state: state, clock: clock, logs: logs,
+            receiver: receiver)
 
         #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: false)])
         #expect(receiver.posts.count == 1)
@@ -152,9 +174,15 @@ struct SlackDeliveryTests {
         #expect(logs.contains("rejected: invalid_payload (HTTP 400)", atLeast: .error))
 
         // Spooled, and set aside when rejected again instead of blocking every later run.
-        #expect(await deliverer.deliver(Fixture.report(window: Fixture.nextDay)) == [DeliveryOutcome(target: "slack", ok: false)])
+        #expect(
+            await deliverer.deliver(Fixture.report(window: Fixture.nextDay)) == [
+                DeliveryOutcome(target: "slack", ok: false)
+            ])
         let names = Fixture.files(under: state).map(\.path)
-        #expect(names.contains { $0.hasPrefix("spool/rejected/slack-20261119T150000Z-20261120T150000Z-") && $0.hasSuffix(".json") })
+        #expect(
+            names.contains {
+                $0.hasPrefix("spool/rejected/slack-20261119T150000Z-20261120T150000Z-") && $0.hasSuffix(".json")
+            })
         #expect(receiver.posts.count == 3, "the spooled digest once, then the new one")
     }
 
@@ -163,7 +191,8 @@ struct SlackDeliveryTests {
         defer { receiver.stop() }
         let logs = LogRecorder()
         let deliverer = Fixture.deliverer(
-            NotifySettings(slack: .webhook(Secret(receiver.webhookURL()))), state: nil, clock: FakeClock(Fixture.clockStart), logs: logs, receiver: receiver)
+            NotifySettings(slack: .webhook(Secret(receiver.webhookURL()))), state: nil,
+            clock: FakeClock(Fixture.clockStart), logs: logs, receiver: receiver)
         #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: false)])
         #expect(receiver.posts.count == 1)
         #expect(logs.contains("rejected: no_service (HTTP 404)", atLeast: .error))
@@ -173,7 +202,8 @@ struct SlackDeliveryTests {
         let receiver = try SlackReceiver()
         defer { receiver.stop() }
         let deliverer = Fixture.deliverer(
-            NotifySettings(slack: .bot(token: Secret("xoxb-1-2-abc"), channel: "#batch-alerts")), state: nil, clock: FakeClock(Fixture.clockStart),
+            NotifySettings(slack: .bot(token: Secret("xoxb-1-2-abc"), channel: "#batch-alerts")), state: nil,
+            clock: FakeClock(Fixture.clockStart),
             logs: LogRecorder(), receiver: receiver)
         #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: true)])
         let post = try #require(receiver.posts.first)
@@ -189,7 +219,8 @@ struct SlackDeliveryTests {
         let clock = FakeClock(Fixture.clockStart)
         let logs = LogRecorder()
         let deliverer = Fixture.deliverer(
-            NotifySettings(slack: .bot(token: Secret("xoxb-1-2-abc"), channel: "#gone")), state: nil, clock: clock, logs: logs,
+            NotifySettings(slack: .bot(token: Secret("xoxb-1-2-abc"), channel: "#gone")), state: nil, clock: clock,
+            logs: logs,
             receiver: receiver)
         #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: false)])
         #expect(receiver.posts.count == 1)
@@ -215,7 +246,8 @@ struct SlackDeliveryTests {
         let clock = FakeClock(Fixture.clockStart)
         let policy = RetryPolicy.delivery(maxAttempts: 10, maxRetryAfter: 60, requestTimeout: 5, timeLimit: 120)
         let deliverer = Fixture.deliverer(
-            NotifySettings(slack: .webhook(Secret(receiver.webhookURL()))), state: nil, clock: clock, logs: LogRecorder(),
+            NotifySettings(slack: .webhook(Secret(receiver.webhookURL()))), state: nil, clock: clock,
+            logs: LogRecorder(),
             receiver: receiver, retryPolicy: policy)
         #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: false)])
         #expect(clock.sleeps == [50, 50])

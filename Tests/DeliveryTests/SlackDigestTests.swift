@@ -15,7 +15,10 @@ struct SlackDigestTests {
         let failed = try #require(sections.first { $0.contains("nightly-etl") })
         #expect(failed.hasPrefix("*nightly-etl* · failed · 02:14"))
         #expect(failed.contains("in LoadToRedshift · States.TaskFailed · Load failed"))
-        #expect(failed.contains("<https://console.aws.amazon.com/states/home?region=ap-northeast-1#/v2/executions/details/arn:aws:states:ap-northeast-1:123456789012:execution:nightly-etl:r1|Open execution>"))
+        #expect(
+            failed.contains(
+                "<https://console.aws.amazon.com/states/home?region=ap-northeast-1#/v2/executions/details/arn:aws:states:ap-northeast-1:123456789012:execution:nightly-etl:r1|Open execution>"
+            ))
         #expect(sections.contains { $0.hasPrefix("*billing* · missing · 11-21 01:00") })
         let context = try #require(message.blocks.last)
         #expect(context.type == "context")
@@ -23,19 +26,25 @@ struct SlackDigestTests {
         #expect(context.visibleText.contains("3 problems: 1 failed, 1 missing, 1 alarm"))
         #expect(context.visibleText.contains("12 jobs, 40 state machines, 311 executions, 7 alarms"))
         #expect(message.text.hasPrefix("batchwatch: 1 failed, 1 missing, 1 alarm — 2026-11-20 Asia/Tokyo\n"))
-        #expect(message.text.contains("nightly-etl") && message.text.contains("billing") && message.text.contains("etl-errors"))
+        #expect(
+            message.text.contains("nightly-etl") && message.text.contains("billing")
+                && message.text.contains("etl-errors"))
     }
 
     @Test func aWindowThatIsNotOneDayIsNamedByItsEnds() {
         let window = CheckWindow(
-            from: Fixture.at("2026-11-20T07:00:00+09:00"), to: Fixture.at("2026-11-21T07:00:00+09:00"), timeZone: Fixture.tokyo)
+            from: Fixture.at("2026-11-20T07:00:00+09:00"), to: Fixture.at("2026-11-21T07:00:00+09:00"),
+            timeZone: Fixture.tokyo)
         let header = SlackDigest(report: Fixture.report(window: window)).header
         #expect(header == "batchwatch: 3 problems in 2026-11-20 07:00 – 2026-11-21 07:00 Asia/Tokyo")
     }
 
     @Test func anIncompleteCheckSaysSoInTheHeader() {
         let report = CheckReport(
-            window: Fixture.day, findings: [Finding(kind: .checkError, job: "nightly-etl", at: Fixture.day.to, error: "AccessDeniedException")],
+            window: Fixture.day,
+            findings: [
+                Finding(kind: .checkError, job: "nightly-etl", at: Fixture.day.to, error: "AccessDeniedException")
+            ],
             checked: CheckedCounts())
         #expect(SlackDigest(report: report).header == "batchwatch: 1 problem on 2026-11-20 (check incomplete)")
     }
@@ -56,12 +65,15 @@ struct SlackDigestTests {
         // 40 alarms early in the day, then 80 failures with long causes and names.
         var findings: [Finding] = []
         for index in 0..<40 {
-            findings.append(Finding(kind: .alarm, job: "alarm-\(index)", at: Fixture.day.from.addingTimeInterval(Double(index) * 60)))
+            findings.append(
+                Finding(
+                    kind: .alarm, job: "alarm-\(index)", at: Fixture.day.from.addingTimeInterval(Double(index) * 60)))
         }
         for index in 0..<80 {
             findings.append(
                 Fixture.failed(
-                    "job-\(index)-" + String(repeating: "x", count: 400), at: Fixture.day.from.addingTimeInterval(7200 + Double(index) * 60),
+                    "job-\(index)-" + String(repeating: "x", count: 400),
+                    at: Fixture.day.from.addingTimeInterval(7200 + Double(index) * 60),
                     cause: String(repeating: "<&> cause ", count: 500)))
         }
         let report = CheckReport(window: Fixture.day, findings: findings, checked: CheckedCounts(jobs: 80, alarms: 40))
@@ -88,9 +100,13 @@ struct SlackDigestTests {
 
     @Test func whenEverythingFitsTheProblemsStayInTimeOrder() {
         let findings = (0..<47).map { index in
-            Finding(kind: index.isMultiple(of: 2) ? .alarm : .failed, job: "job-\(index)", at: Fixture.day.from.addingTimeInterval(Double(index) * 60))
+            Finding(
+                kind: index.isMultiple(of: 2) ? .alarm : .failed, job: "job-\(index)",
+                at: Fixture.day.from.addingTimeInterval(Double(index) * 60))
         }
-        let message = SlackDigest(report: CheckReport(window: Fixture.day, findings: findings, checked: CheckedCounts())).message()
+        let message = SlackDigest(
+            report: CheckReport(window: Fixture.day, findings: findings, checked: CheckedCounts())
+        ).message()
         let sections = message.blocks.filter { $0.type == "section" }.map(\.visibleText)
         #expect(sections.count == 47)
         #expect(sections.first?.hasPrefix("*job-0*") == true && sections.last?.hasPrefix("*job-46*") == true)
@@ -101,7 +117,10 @@ struct SlackDigestTests {
     @Test func aCleanDayIsOneGreenLine() {
         let message = SlackDigest(report: Fixture.clean()).message()
         #expect(message.blocks.count == 1)
-        #expect(message.text == "✅ batchwatch: All clear — 2026-11-20 Asia/Tokyo · checked 12 jobs, 40 state machines, 311 executions, 7 alarms")
+        #expect(
+            message.text
+                == "✅ batchwatch: All clear — 2026-11-20 Asia/Tokyo · checked 12 jobs, 40 state machines, 311 executions, 7 alarms"
+        )
         #expect(message.blocks[0].visibleText == message.text)
         #expect(!message.text.contains("\n"))
     }
@@ -110,7 +129,12 @@ struct SlackDigestTests {
         var report = Fixture.report()
         report.notes = [.metricsFallback(error: "GetMetricData was denied")]
         let message = SlackDigest(report: report).message()
-        #expect(message.blocks.contains { $0.type == "context" && $0.visibleText == "note: AWS/States metrics could not be read, so every state machine was listed instead (GetMetricData was denied)" })
+        #expect(
+            message.blocks.contains {
+                $0.type == "context"
+                    && $0.visibleText
+                        == "note: AWS/States metrics could not be read, so every state machine was listed instead (GetMetricData was denied)"
+            })
         #expect(message.text.contains("note: AWS/States metrics could not be read"))
     }
 

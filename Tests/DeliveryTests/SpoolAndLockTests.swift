@@ -51,7 +51,8 @@ struct SpoolAndLockTests {
 
         let clock = FakeClock(Fixture.clockStart)
         let logs = LogRecorder()
-        let waiting = Fixture.deliverer(settings, state: state, clock: clock, logs: logs, receiver: receiver, lockWait: 30)
+        let waiting = Fixture.deliverer(
+            settings, state: state, clock: clock, logs: logs, receiver: receiver, lockWait: 30)
         #expect(await waiting.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: false)])
         #expect(receiver.posts.isEmpty, "posted without the lock")
         #expect(clock.sleeps.count > 1 && clock.sleeps.allSatisfy { $0 > 0 && $0 <= 1 }, "polls: \(clock.sleeps)")
@@ -66,7 +67,8 @@ struct SpoolAndLockTests {
         held.release()
         #expect(FileManager.default.fileExists(atPath: state.appendingPathComponent("batchwatch.lock").path))
         let nextClock = FakeClock(Fixture.clockStart)
-        let next = Fixture.deliverer(settings, state: state, clock: nextClock, logs: LogRecorder(), receiver: receiver, lockWait: 30)
+        let next = Fixture.deliverer(
+            settings, state: state, clock: nextClock, logs: LogRecorder(), receiver: receiver, lockWait: 30)
         #expect(await next.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: true)])
         #expect(nextClock.sleeps.isEmpty)
         #expect(receiver.posts.count == 1)
@@ -80,7 +82,8 @@ struct SpoolAndLockTests {
         defer { receiver.stop() }
         let settings = NotifySettings(slack: .webhook(Secret(receiver.webhookURL())))
         let logs = LogRecorder()
-        let deliverer = Fixture.deliverer(settings, state: state, clock: FakeClock(Fixture.clockStart), logs: logs, receiver: receiver)
+        let deliverer = Fixture.deliverer(
+            settings, state: state, clock: FakeClock(Fixture.clockStart), logs: logs, receiver: receiver)
         #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: true)])
 
         // What a run stopped between recording the delivery and removing its spool file leaves,
@@ -89,10 +92,15 @@ struct SpoolAndLockTests {
         let window = WindowKey(Fixture.day)
         let body = String(decoding: try #require(receiver.posts.first?.body), as: UTF8.self)
         _ = try spool.add(
-            SpooledDigest(target: "slack", window: window, spooledAt: "2026-11-20T23:50:00Z", payload: DeliveryPayload(body: body)),
+            SpooledDigest(
+                target: "slack", window: window, spooledAt: "2026-11-20T23:50:00Z", payload: DeliveryPayload(body: body)
+            ),
             now: Fixture.clockStart)
 
-        #expect(await deliverer.deliver(Fixture.report(window: Fixture.nextDay)) == [DeliveryOutcome(target: "slack", ok: true)])
+        #expect(
+            await deliverer.deliver(Fixture.report(window: Fixture.nextDay)) == [
+                DeliveryOutcome(target: "slack", ok: true)
+            ])
         #expect(receiver.posts.count == 2, "the window already delivered was posted again")
         #expect(receiver.posts.last?.json["text"] as? String != receiver.posts.first?.json["text"] as? String)
         #expect(Self.spooled(in: state).isEmpty)
@@ -101,9 +109,13 @@ struct SpoolAndLockTests {
         // A --force digest left in the spool is still sent: the state file cannot say it was.
         _ = try spool.add(
             SpooledDigest(
-                target: "slack", window: window, spooledAt: "2026-11-21T23:50:00Z", payload: DeliveryPayload(body: body), force: true),
+                target: "slack", window: window, spooledAt: "2026-11-21T23:50:00Z",
+                payload: DeliveryPayload(body: body), force: true),
             now: Fixture.clockStart.addingTimeInterval(86_400))
-        #expect(await deliverer.deliver(Fixture.report(window: Fixture.nextDay)) == [DeliveryOutcome(target: "slack", ok: true)])
+        #expect(
+            await deliverer.deliver(Fixture.report(window: Fixture.nextDay)) == [
+                DeliveryOutcome(target: "slack", ok: true)
+            ])
         #expect(receiver.posts.count == 3)
         #expect(receiver.posts.last.map { String(decoding: $0.body, as: UTF8.self) } == body)
     }
@@ -128,7 +140,8 @@ struct SpoolAndLockTests {
         ("does not parse", "{\"target\": \"slack\", \"window\": "),
         ("is not a Slack message", "payload"),
     ])
-    func aSpoolFileThatCanNeverBeSentIsMovedAsideAndTodaysDigestIsDelivered(what: String, contents: String) async throws {
+    func aSpoolFileThatCanNeverBeSentIsMovedAsideAndTodaysDigestIsDelivered(what: String, contents: String) async throws
+    {
         let state = try Fixture.stateDirectory()
         defer { try? FileManager.default.removeItem(at: state) }
         let receiver = try SlackReceiver()
@@ -138,37 +151,56 @@ struct SpoolAndLockTests {
         let text = contents == "payload" ? try Self.spooledDigestJSON(body: "hello, not Block Kit") : contents
         let bad = try Self.writeSpoolFile(text, named: name, in: state)
         let logs = LogRecorder()
-        let deliverer = Fixture.deliverer(settings, state: state, clock: FakeClock(Fixture.clockStart), logs: logs, receiver: receiver)
+        let deliverer = Fixture.deliverer(
+            settings, state: state, clock: FakeClock(Fixture.clockStart), logs: logs, receiver: receiver)
 
-        #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: true)], "a file that \(what) blocked today's digest")
+        #expect(
+            await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: true)],
+            "a file that \(what) blocked today's digest")
         #expect(receiver.posts.count == 1)
         #expect(receiver.posts.first?.json["blocks"] != nil, "today's digest was posted")
         #expect(Fixture.files(under: state).map(\.path).filter { $0.hasPrefix("spool/") } == ["spool/rejected/\(name)"])
-        #expect(try String(contentsOf: state.appendingPathComponent("spool/rejected/\(name)"), encoding: .utf8) == text, "kept as it was")
-        #expect(logs.lines.contains { $0.level == .warning && $0.text.contains(bad.path) && $0.text.contains("spool/rejected/\(name)") }, "\(logs.text)")
+        #expect(
+            try String(contentsOf: state.appendingPathComponent("spool/rejected/\(name)"), encoding: .utf8) == text,
+            "kept as it was")
+        #expect(
+            logs.lines.contains {
+                $0.level == .warning && $0.text.contains(bad.path) && $0.text.contains("spool/rejected/\(name)")
+            }, "\(logs.text)")
 
         // And never again: the next run has nothing spooled.
-        #expect(await deliverer.deliver(Fixture.report(window: Fixture.nextDay)) == [DeliveryOutcome(target: "slack", ok: true)], "\(logs.text)")
+        #expect(
+            await deliverer.deliver(Fixture.report(window: Fixture.nextDay)) == [
+                DeliveryOutcome(target: "slack", ok: true)
+            ], "\(logs.text)")
         #expect(receiver.posts.count == 2)
     }
 
     @Test func aSpooledDigestSlackAnswers400IsMovedAsideAndTodaysDigestIsDelivered() async throws {
         let state = try Fixture.stateDirectory()
         defer { try? FileManager.default.removeItem(at: state) }
-        let receiver = try SlackReceiver(script: [.rejected(status: 400, reason: "missing_text_or_fallback_or_attachments")])
+        let receiver = try SlackReceiver(script: [
+            .rejected(status: 400, reason: "missing_text_or_fallback_or_attachments")
+        ])
         defer { receiver.stop() }
         let settings = NotifySettings(slack: .webhook(Secret(receiver.webhookURL())))
         let old = Deliverer.payload(for: Fixture.report(window: Fixture.nextDay), format: .slack, settings: settings)
         let name = "slack-20261118T150000Z-20261119T150000Z-1763596200000.json"
         let bad = try Self.writeSpoolFile(try Self.spooledDigestJSON(body: old), named: name, in: state)
         let logs = LogRecorder()
-        let deliverer = Fixture.deliverer(settings, state: state, clock: FakeClock(Fixture.clockStart), logs: logs, receiver: receiver)
+        let deliverer = Fixture.deliverer(
+            settings, state: state, clock: FakeClock(Fixture.clockStart), logs: logs, receiver: receiver)
 
         #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: true)])
         #expect(receiver.posts.count == 2, "the spooled digest once (400, not retried), then today's")
-        #expect(receiver.posts.last?.body == Data(Deliverer.payload(for: Fixture.report(), format: .slack, settings: settings).utf8))
+        #expect(
+            receiver.posts.last?.body
+                == Data(Deliverer.payload(for: Fixture.report(), format: .slack, settings: settings).utf8))
         #expect(Fixture.files(under: state).map(\.path).filter { $0.hasPrefix("spool/") } == ["spool/rejected/\(name)"])
-        #expect(logs.contains("\(bad.path) rejected: missing_text_or_fallback_or_attachments (HTTP 400)", atLeast: .warning), "\(logs.text)")
+        #expect(
+            logs.contains(
+                "\(bad.path) rejected: missing_text_or_fallback_or_attachments (HTTP 400)", atLeast: .warning),
+            "\(logs.text)")
     }
 }
 

@@ -18,7 +18,8 @@ struct StateFileTests {
         try Data("{\"version\": 1, \"delivered\": [ {\"target\": ".utf8).write(to: stateFile)
         let logs = LogRecorder()
         let deliverer = Fixture.deliverer(
-            NotifySettings(slack: .webhook(Secret(receiver.webhookURL()))), state: state, clock: FakeClock(Fixture.clockStart), logs: logs, receiver: receiver)
+            NotifySettings(slack: .webhook(Secret(receiver.webhookURL()))), state: state,
+            clock: FakeClock(Fixture.clockStart), logs: logs, receiver: receiver)
 
         #expect(await deliverer.deliver(Fixture.report()) == [DeliveryOutcome(target: "slack", ok: true)])
         #expect(receiver.posts.count == 1)
@@ -40,7 +41,10 @@ struct StateFileTests {
             try AtomicFile.write(Data("{\"n\": \(index)}".utf8), to: url)
         }
         #expect(try String(contentsOf: url, encoding: .utf8) == "{\"n\": 4}")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path) == ["delivered.json"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path) == [
+                "delivered.json"
+            ])
         let permissions = try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int
         #expect(permissions == 0o600)
     }
@@ -50,13 +54,15 @@ struct StateFileTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         // The destination is a non-empty directory, so the rename fails.
         let target = directory.appendingPathComponent("delivered.json")
-        try FileManager.default.createDirectory(at: target.appendingPathComponent("inside"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: target.appendingPathComponent("inside"), withIntermediateDirectories: true)
         #expect(throws: (any Error).self) { try AtomicFile.write(Data("{}".utf8), to: target) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["delivered.json"])
     }
 
     @Test func theLedgerForgetsWindowsLongPast() {
-        var ledger = DeliveryLedger.load(directory: URL(fileURLWithPath: "/nonexistent-\(UUID().uuidString)"), logger: LogRecorder().logger())
+        var ledger = DeliveryLedger.load(
+            directory: URL(fileURLWithPath: "/nonexistent-\(UUID().uuidString)"), logger: LogRecorder().logger())
         let old = WindowKey(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z")
         let recent = WindowKey(Fixture.day)
         ledger.record(target: "slack", window: old, at: Fixture.at("2026-01-02T01:00:00Z"))

@@ -18,14 +18,21 @@ enum Fixture {
     /// Where the tests' clocks start: 2026-11-20 23:46:40 in Tokyo.
     static let clockStart = at("2026-11-20T14:46:40Z")
 
-    static let day = CheckWindow(from: at("2026-11-20T00:00:00+09:00"), to: at("2026-11-21T00:00:00+09:00"), timeZone: tokyo)
-    static let nextDay = CheckWindow(from: at("2026-11-21T00:00:00+09:00"), to: at("2026-11-22T00:00:00+09:00"), timeZone: tokyo)
+    static let day = CheckWindow(
+        from: at("2026-11-20T00:00:00+09:00"), to: at("2026-11-21T00:00:00+09:00"), timeZone: tokyo)
+    static let nextDay = CheckWindow(
+        from: at("2026-11-21T00:00:00+09:00"), to: at("2026-11-22T00:00:00+09:00"), timeZone: tokyo)
 
-    static func failed(_ job: String, at time: Date = at("2026-11-20T02:14:09+09:00"), cause: String = "Load failed") -> Finding {
+    static func failed(
+        _ job: String, at time: Date = at("2026-11-20T02:14:09+09:00"), cause: String = "Load failed"
+    ) -> Finding {
         Finding(
-            kind: .failed, job: job, at: time, executionArn: "arn:aws:states:ap-northeast-1:123456789012:execution:\(job):r1",
+            kind: .failed, job: job, at: time,
+            executionArn: "arn:aws:states:ap-northeast-1:123456789012:execution:\(job):r1",
             error: "States.TaskFailed", cause: cause, state: "LoadToRedshift",
-            url: "https://console.aws.amazon.com/states/home?region=ap-northeast-1#/v2/executions/details/arn:aws:states:ap-northeast-1:123456789012:execution:\(job):r1")
+            url:
+                "https://console.aws.amazon.com/states/home?region=ap-northeast-1#/v2/executions/details/arn:aws:states:ap-northeast-1:123456789012:execution:\(job):r1"
+        )
     }
 
     /// Three problems on 2026-11-20 in Tokyo.
@@ -34,14 +41,20 @@ enum Fixture {
             window: window,
             findings: [
                 failed("nightly-etl", at: window.from.addingTimeInterval(8049)),
-                Finding(kind: .missing, job: "billing", at: window.from.addingTimeInterval(3600 * 25), expectedAt: window.from.addingTimeInterval(3600 * 23), detail: .neverStarted),
-                Finding(kind: .alarm, job: "etl-errors", at: window.from.addingTimeInterval(3600 * 3), cause: "Threshold Crossed"),
+                Finding(
+                    kind: .missing, job: "billing", at: window.from.addingTimeInterval(3600 * 25),
+                    expectedAt: window.from.addingTimeInterval(3600 * 23), detail: .neverStarted),
+                Finding(
+                    kind: .alarm, job: "etl-errors", at: window.from.addingTimeInterval(3600 * 3),
+                    cause: "Threshold Crossed"),
             ],
             checked: CheckedCounts(jobs: 12, stateMachines: 40, executions: 311, alarms: 7))
     }
 
     static func clean(window: CheckWindow = day) -> CheckReport {
-        CheckReport(window: window, findings: [], checked: CheckedCounts(jobs: 12, stateMachines: 40, executions: 311, alarms: 7))
+        CheckReport(
+            window: window, findings: [],
+            checked: CheckedCounts(jobs: 12, stateMachines: 40, executions: 311, alarms: 7))
     }
 
     /// A fresh state directory, removed by the caller.
@@ -58,20 +71,26 @@ enum Fixture {
         while let path = enumerator.nextObject() as? String {
             var isDirectory: ObjCBool = false
             let full = directory.appendingPathComponent(path).path
-            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                continue
+            }
             files.append((path, String(decoding: FileManager.default.contents(atPath: full) ?? Data(), as: UTF8.self)))
         }
         return files.sorted { $0.0 < $1.0 }
     }
 
     static let credentials = AWSCredentials(
-        accessKeyId: "AKIDDELIVERYTEST", secretAccessKey: "deliverySecretKey/K7MDENG+bPxRfiCYzzzz", sessionToken: "deliverySessionTokenZZZ")
+        accessKeyId: "AKIDDELIVERYTEST", secretAccessKey: "deliverySecretKey/K7MDENG+bPxRfiCYzzzz",
+        sessionToken: "deliverySessionTokenZZZ")
 
     /// An AWS client over `transport` and `clock`, signing with `credentials`.
-    static func awsClient(transport: any HTTPTransport, clock: any WallClock, logger: Logger, maxAttempts: Int = 1) -> AWSClient {
+    static func awsClient(
+        transport: any HTTPTransport, clock: any WallClock, logger: Logger, maxAttempts: Int = 1
+    ) -> AWSClient {
         AWSClient(
             region: "us-east-1", credentialProvider: StaticCredentialProvider(credentials), transport: transport,
-            endpoints: EndpointResolver(environment: [:]), clock: clock, retryPolicy: RetryPolicy(maxAttempts: maxAttempts),
+            endpoints: EndpointResolver(environment: [:]), clock: clock,
+            retryPolicy: RetryPolicy(maxAttempts: maxAttempts),
             logger: logger, random: { 1 })
     }
 
@@ -84,7 +103,8 @@ enum Fixture {
         Deliverer(
             settings: settings, stateDirectory: state?.path, transport: transport, awsClient: awsClient, clock: clock,
             logger: logs.logger(), retryPolicy: retryPolicy,
-            slackAPIBaseURL: receiver?.apiBaseURL ?? URL(string: "http://127.0.0.1:9/api/")!, random: { 1 }, lockWait: lockWait)
+            slackAPIBaseURL: receiver?.apiBaseURL ?? URL(string: "http://127.0.0.1:9/api/")!, random: { 1 },
+            lockWait: lockWait)
     }
 }
 

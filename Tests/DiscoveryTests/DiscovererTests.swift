@@ -3,8 +3,8 @@ import BatchwatchConfig
 import Foundation
 import Logging
 import Schedules
-import Testing
 import TestSupport
+import Testing
 
 @testable import ScheduleDiscovery
 
@@ -41,24 +41,32 @@ struct DiscoveryWorld: Sendable {
                     + [TestBed.Scenario.StateMachine(name: "stream", type: .express)])
         ).stateMachines
         let world = DiscoveryWorld(bed: bed, client: client, arns: arns)
-        try await client.create(TestBed.EventBridgeRule("nightly-etl-at-17", schedule: "cron(0 17 * * ? *)", stateMachineArn: arns["nightly-etl"]!))
         try await client.create(
-            TestBed.EventBridgeRule("nightly-etl-on-upload", pattern: #"{"source": ["aws.s3"]}"#, stateMachineArn: arns["nightly-etl"]!))
+            TestBed.EventBridgeRule(
+                "nightly-etl-at-17", schedule: "cron(0 17 * * ? *)", stateMachineArn: arns["nightly-etl"]!))
         try await client.create(
-            TestBed.EventBridgeRule("weekly-rule", schedule: "cron(0 3 ? * MON *)", state: "DISABLED", stateMachineArn: arns["weekly"]!))
-        try await client.create(TestBed.EventBridgeRule("dual-rule", schedule: "rate(6 hours)", stateMachineArn: arns["dual"]!))
+            TestBed.EventBridgeRule(
+                "nightly-etl-on-upload", pattern: #"{"source": ["aws.s3"]}"#, stateMachineArn: arns["nightly-etl"]!))
+        try await client.create(
+            TestBed.EventBridgeRule(
+                "weekly-rule", schedule: "cron(0 3 ? * MON *)", state: "DISABLED", stateMachineArn: arns["weekly"]!))
+        try await client.create(
+            TestBed.EventBridgeRule("dual-rule", schedule: "rate(6 hours)", stateMachineArn: arns["dual"]!))
         try await client.createScheduleGroup("ops")
         try await client.create(
             TestBed.SchedulerSchedule(
                 "report-ny", expression: "cron(0 2 * * ? *)", timeZone: "America/New_York", windowMinutes: 15,
                 targetArn: arns["report"]!))
         try await client.create(
-            TestBed.SchedulerSchedule("weekly-paused", expression: "cron(0 4 ? * SUN *)", state: "DISABLED", targetArn: arns["weekly"]!))
-        try await client.create(
-            TestBed.SchedulerSchedule("dual-schedule", group: "ops", expression: "cron(30 20 ? * MON-FRI *)", targetArn: arns["dual"]!))
+            TestBed.SchedulerSchedule(
+                "weekly-paused", expression: "cron(0 4 ? * SUN *)", state: "DISABLED", targetArn: arns["weekly"]!))
         try await client.create(
             TestBed.SchedulerSchedule(
-                "lambda-ping", expression: "rate(5 minutes)", targetArn: "arn:aws:lambda:us-east-1:123456789012:function:ping"))
+                "dual-schedule", group: "ops", expression: "cron(30 20 ? * MON-FRI *)", targetArn: arns["dual"]!))
+        try await client.create(
+            TestBed.SchedulerSchedule(
+                "lambda-ping", expression: "rate(5 minutes)",
+                targetArn: "arn:aws:lambda:us-east-1:123456789012:function:ping"))
         return world
     }
 }
@@ -66,7 +74,8 @@ struct DiscoveryWorld: Sendable {
 @Suite(.serialized) struct DiscovererTests {
     @Test func aUTCCronRuleIsFoundAndEventPatternRulesAreNot() async throws {
         let world = try await DiscoveryWorld.shared()
-        let schedules = try await ScheduleDiscoverer(client: world.client).schedules(forStateMachineArn: world.arn("nightly-etl"))
+        let schedules = try await ScheduleDiscoverer(client: world.client).schedules(
+            forStateMachineArn: world.arn("nightly-etl"))
         #expect(schedules.count == 1)
         let rule = try #require(schedules.first)
         #expect(rule.source == .rule(name: "nightly-etl-at-17"))
@@ -83,7 +92,8 @@ struct DiscoveryWorld: Sendable {
 
     @Test func aNewYorkScheduleWithAFlexibleWindowFollowsTheDaylightSavingChange() async throws {
         let world = try await DiscoveryWorld.shared()
-        let schedules = try await ScheduleDiscoverer(client: world.client).schedules(forStateMachineArn: world.arn("report"))
+        let schedules = try await ScheduleDiscoverer(client: world.client).schedules(
+            forStateMachineArn: world.arn("report"))
         let schedule = try #require(schedules.first)
         #expect(schedules.count == 1)
         #expect(schedule.source == .schedule(group: "default", name: "report-ny"))
@@ -102,7 +112,8 @@ struct DiscoveryWorld: Sendable {
         let skeleton = ConfigSkeleton(
             machines: [DiscoveredStateMachine(arn: world.arn("report"), name: "report", schedules: schedules)],
             timeZone: tokyo, region: "us-east-1", now: referenceDate)
-        let job = try #require(try ConfigurationLoader.parse(yaml: skeleton.yaml(), file: "d.yml", environment: [:]).jobs.first)
+        let job = try #require(
+            try ConfigurationLoader.parse(yaml: skeleton.yaml(), file: "d.yml", environment: [:]).jobs.first)
         #expect(job.timeZone?.identifier == "America/New_York")
         #expect(job.startWithin == 30 * 60)
         #expect(job.schedule == .expression(try Schedule(parsing: "cron(0 2 * * ? *)")))
@@ -110,8 +121,10 @@ struct DiscoveryWorld: Sendable {
 
     @Test func disabledRulesAndSchedulesAreFoundAsDisabled() async throws {
         let world = try await DiscoveryWorld.shared()
-        let schedules = try await ScheduleDiscoverer(client: world.client).schedules(forStateMachineArn: world.arn("weekly"))
-        #expect(schedules.map(\.source) == [.rule(name: "weekly-rule"), .schedule(group: "default", name: "weekly-paused")])
+        let schedules = try await ScheduleDiscoverer(client: world.client).schedules(
+            forStateMachineArn: world.arn("weekly"))
+        #expect(
+            schedules.map(\.source) == [.rule(name: "weekly-rule"), .schedule(group: "default", name: "weekly-paused")])
         #expect(schedules.map(\.state) == [.disabled, .disabled])
         #expect(schedules.allSatisfy { !$0.isEnabled })
         #expect(schedules.map(\.expression) == ["cron(0 3 ? * MON *)", "cron(0 4 ? * SUN *)"])
@@ -119,7 +132,8 @@ struct DiscoveryWorld: Sendable {
 
     @Test func aStateMachineWithTwoSchedulesHasBoth() async throws {
         let world = try await DiscoveryWorld.shared()
-        let schedules = try await ScheduleDiscoverer(client: world.client).schedules(forStateMachineArn: world.arn("dual"))
+        let schedules = try await ScheduleDiscoverer(client: world.client).schedules(
+            forStateMachineArn: world.arn("dual"))
         #expect(schedules.map(\.source) == [.rule(name: "dual-rule"), .schedule(group: "ops", name: "dual-schedule")])
         #expect(schedules.map(\.expression) == ["rate(6 hours)", "cron(30 20 ? * MON-FRI *)"])
         #expect(schedules.filter(\.isEnabled).count == 2)
@@ -127,7 +141,8 @@ struct DiscoveryWorld: Sendable {
 
     @Test func aStateMachineWithNoScheduleHasNone() async throws {
         let world = try await DiscoveryWorld.shared()
-        let schedules = try await ScheduleDiscoverer(client: world.client).schedules(forStateMachineArn: world.arn("orphan"))
+        let schedules = try await ScheduleDiscoverer(client: world.client).schedules(
+            forStateMachineArn: world.arn("orphan"))
         #expect(schedules.isEmpty)
     }
 
@@ -157,7 +172,8 @@ struct DiscoveryWorld: Sendable {
         let skeleton = ConfigSkeleton(machines: machines, timeZone: tokyo, region: "us-east-1", now: referenceDate)
         let yaml = skeleton.yaml()
         let configuration = try ConfigurationLoader.parse(yaml: yaml, file: "discovered.yml", environment: [:])
-        #expect(configuration.jobs.map(\.name) == ["dual (dual-rule)", "dual (ops/dual-schedule)", "nightly-etl", "report"])
+        #expect(
+            configuration.jobs.map(\.name) == ["dual (dual-rule)", "dual (ops/dual-schedule)", "nightly-etl", "report"])
         #expect(configuration.jobs.map { $0.timeZone?.identifier } == [nil, nil, nil, "America/New_York"])
         #expect(yaml.contains("#   - name: \"weekly (weekly-rule)\""))
         #expect(yaml.contains("#   - name: \"weekly (weekly-paused)\""))

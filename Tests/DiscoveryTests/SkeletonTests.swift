@@ -13,20 +13,31 @@ func machineArn(_ name: String) -> String { "arn:aws:states:us-east-1:1234567890
         func machine(_ name: String, _ schedules: [DiscoveredSchedule]) -> DiscoveredStateMachine {
             DiscoveredStateMachine(
                 arn: machineArn(name), name: name,
-                schedules: schedules.map { var copy = $0; copy.stateMachineArn = machineArn(name); return copy })
+                schedules: schedules.map {
+                    var copy = $0; copy.stateMachineArn = machineArn(name); return copy
+                })
         }
         return [
-            machine("nightly-etl", [try discovered(.rule(name: "nightly-etl-schedule"), "cron(0 17 * * ? *)", in: utcZone)]),
-            machine("report", [
-                try discovered(.rule(name: "report-legacy"), "cron(0 12 ? * MON *)", in: utcZone, state: .disabled),
-                try discovered(.schedule(group: "default", name: "report-ny"), "cron(0 7 ? * MON-FRI *)", in: newYork, window: 900),
-            ]),
-            machine("sync", [
-                try discovered(.rule(name: "sync-a"), "rate(1 hour)", in: utcZone),
-                try discovered(.schedule(group: "ops", name: "sync-b"), "cron(30 20 ? * MON-FRI *)", in: utcZone),
-            ]),
+            machine(
+                "nightly-etl", [try discovered(.rule(name: "nightly-etl-schedule"), "cron(0 17 * * ? *)", in: utcZone)]),
+            machine(
+                "report",
+                [
+                    try discovered(.rule(name: "report-legacy"), "cron(0 12 ? * MON *)", in: utcZone, state: .disabled),
+                    try discovered(
+                        .schedule(group: "default", name: "report-ny"), "cron(0 7 ? * MON-FRI *)", in: newYork,
+                        window: 900),
+                ]),
+            machine(
+                "sync",
+                [
+                    try discovered(.rule(name: "sync-a"), "rate(1 hour)", in: utcZone),
+                    try discovered(.schedule(group: "ops", name: "sync-b"), "cron(30 20 ? * MON-FRI *)", in: utcZone),
+                ]),
             machine("orphan", []),
-            machine("once", [try discovered(.schedule(group: "default", name: "once"), "at(2026-12-01T00:00:00)", in: utcZone)]),
+            machine(
+                "once",
+                [try discovered(.schedule(group: "default", name: "once"), "at(2026-12-01T00:00:00)", in: utcZone)]),
         ]
     }
 
@@ -35,7 +46,8 @@ func machineArn(_ name: String) -> String { "arn:aws:states:us-east-1:1234567890
     }
 
     @Test func yamlIsAValidConfigurationWithOneJobPerEnabledSchedule() throws {
-        let skeleton = ConfigSkeleton(machines: try sampleMachines(), timeZone: tokyo, region: "us-east-1", now: referenceDate)
+        let skeleton = ConfigSkeleton(
+            machines: try sampleMachines(), timeZone: tokyo, region: "us-east-1", now: referenceDate)
         let configuration = try parse(skeleton.yaml())
 
         #expect(configuration.timeZone.identifier == "Asia/Tokyo")
@@ -43,18 +55,20 @@ func machineArn(_ name: String) -> String { "arn:aws:states:us-east-1:1234567890
         let jobs = configuration.jobs
         #expect(jobs.map(\.name) == ["nightly-etl", "report", "sync (sync-a)", "sync (ops/sync-b)"])
         #expect(jobs.map(\.stateMachine) == [.name("nightly-etl"), .name("report"), .name("sync"), .name("sync")])
-        #expect(jobs.map(\.schedule) == [
-            .expression(try Schedule(parsing: "cron(0 2 * * ? *)")),
-            .expression(try Schedule(parsing: "cron(0 7 ? * MON-FRI *)")),
-            .expression(try Schedule(parsing: "rate(1 hour)")),
-            .expression(try Schedule(parsing: "cron(30 5 ? * TUE-SAT *)")),
-        ])
+        #expect(
+            jobs.map(\.schedule) == [
+                .expression(try Schedule(parsing: "cron(0 2 * * ? *)")),
+                .expression(try Schedule(parsing: "cron(0 7 ? * MON-FRI *)")),
+                .expression(try Schedule(parsing: "rate(1 hour)")),
+                .expression(try Schedule(parsing: "cron(30 5 ? * TUE-SAT *)")),
+            ])
         #expect(jobs.map { $0.timeZone?.identifier } == [nil, "America/New_York", nil, nil])
         #expect(jobs.map(\.startWithin) == [900, 1800, 900, 900])
     }
 
     @Test func disabledSchedulesAreCommentedOutJobsThatUncommentToValidOnes() throws {
-        let skeleton = ConfigSkeleton(machines: try sampleMachines(), timeZone: tokyo, region: "us-east-1", now: referenceDate)
+        let skeleton = ConfigSkeleton(
+            machines: try sampleMachines(), timeZone: tokyo, region: "us-east-1", now: referenceDate)
         let yaml = skeleton.yaml()
         #expect(yaml.contains("#   - name: \"report (report-legacy)\""))
         #expect(yaml.contains("# - orphan: \(machineArn("orphan"))"))
@@ -93,7 +107,8 @@ func machineArn(_ name: String) -> String { "arn:aws:states:us-east-1:1234567890
     }
 
     @Test func severalAccountsAndRegionsPlaceEachJobAndKeepSharedNamesApart() throws {
-        let configuration = try parse("""
+        let configuration = try parse(
+            """
             region: us-east-1
             regions: [us-east-1, eu-west-1]
             role_name: batchwatch-reader
@@ -109,7 +124,10 @@ func machineArn(_ name: String) -> String { "arn:aws:states:us-east-1:1234567890
             return DiscoveredStateMachine(arn: arn, name: name, schedules: [rule], account: account, region: region)
         }
         var skeleton = ConfigSkeleton(
-            machines: [try machine("etl", "prod", "us-east-1"), try machine("etl", "staging", "us-east-1"), try machine("billing", "staging", "eu-west-1")],
+            machines: [
+                try machine("etl", "prod", "us-east-1"), try machine("etl", "staging", "us-east-1"),
+                try machine("billing", "staging", "eu-west-1"),
+            ],
             timeZone: utcZone, region: "us-east-1", now: referenceDate)
         skeleton.setupLines = ConfigSkeleton.setupLines(for: configuration)
         skeleton.unreadable = ["gone (444444444444) could not be read in us-east-1: AccessDenied"]
@@ -127,7 +145,8 @@ func machineArn(_ name: String) -> String { "arn:aws:states:us-east-1:1234567890
     }
 
     @Test func tableHasARowPerScheduleAndPerUnscheduledMachine() throws {
-        let skeleton = ConfigSkeleton(machines: try sampleMachines(), timeZone: tokyo, region: "us-east-1", now: referenceDate)
+        let skeleton = ConfigSkeleton(
+            machines: try sampleMachines(), timeZone: tokyo, region: "us-east-1", now: referenceDate)
         let lines = skeleton.table().split(separator: "\n").map(String.init)
         #expect(lines.count == 1 + 1 + 2 + 2 + 1 + 1)
         #expect(lines[0].hasPrefix("STATE MACHINE"))
@@ -143,7 +162,8 @@ func machineArn(_ name: String) -> String { "arn:aws:states:us-east-1:1234567890
     @Test func theSameStartsWrittenInAnotherZoneDoNotDrift() throws {
         let aws = try discovered(.rule(name: "nightly"), "cron(0 17 * * ? *)", in: utcZone)
         let drift = ScheduleDrift.compare(
-            configured: try Schedule(parsing: "cron(0 2 * * ? *)"), timeZone: tokyo, discovered: [aws], from: referenceDate)
+            configured: try Schedule(parsing: "cron(0 2 * * ? *)"), timeZone: tokyo, discovered: [aws],
+            from: referenceDate)
         #expect(drift == nil)
     }
 
@@ -165,16 +185,19 @@ func machineArn(_ name: String) -> String { "arn:aws:states:us-east-1:1234567890
 
     @Test func severalSchedulesAreComparedTogetherAndDisabledOnesCountForNothing() throws {
         let weekdays = try discovered(.rule(name: "weekdays"), "cron(0 2 ? * MON-FRI *)", in: tokyo)
-        let weekends = try discovered(.schedule(group: "default", name: "weekends"), "cron(0 2 ? * SAT,SUN *)", in: tokyo)
+        let weekends = try discovered(
+            .schedule(group: "default", name: "weekends"), "cron(0 2 ? * SAT,SUN *)", in: tokyo)
         let configured = try Schedule(parsing: "cron(0 2 * * ? *)")
         #expect(
-            ScheduleDrift.compare(configured: configured, timeZone: tokyo, discovered: [weekdays, weekends], from: referenceDate)
+            ScheduleDrift.compare(
+                configured: configured, timeZone: tokyo, discovered: [weekdays, weekends], from: referenceDate)
                 == nil)
 
         var disabled = weekends
         disabled.state = .disabled
         let drift = try #require(
-            ScheduleDrift.compare(configured: configured, timeZone: tokyo, discovered: [weekdays, disabled], from: referenceDate))
+            ScheduleDrift.compare(
+                configured: configured, timeZone: tokyo, discovered: [weekdays, disabled], from: referenceDate))
         #expect(drift.onlyConfigured.count == 4)
         #expect(drift.onlyInAWS.isEmpty)
     }

@@ -2,38 +2,51 @@ import AWSClient
 import BatchwatchCheck
 import BatchwatchConfig
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Several nights seeded before the window of `Fixed.date`: streaks, last successes, recoveries.
 enum NightsScenario {
     static let boom = TestBed.Scenario.Failure(state: "Load", error: "Boom")
 
-    static func night(_ day: String, _ status: TestBed.Scenario.Execution.Status = .succeeded, at hour: String = "02") -> TestBed.Scenario.Execution {
+    static func night(
+        _ day: String, _ status: TestBed.Scenario.Execution.Status = .succeeded, at hour: String = "02"
+    ) -> TestBed.Scenario.Execution {
         .init(
             start: jst("2026-11-\(day)T\(hour):00:05"), stop: jst("2026-11-\(day)T\(hour):31:40"), status: status,
             failure: status == .succeeded ? nil : boom)
     }
 
     static let scenario = TestBed.Scenario(stateMachines: [
-        .init(name: "etl", region: Fixed.region, executions: [night("16"), night("17"), night("18", .failed), night("19", .failed), night("20", .failed)]),
+        .init(
+            name: "etl", region: Fixed.region,
+            executions: [night("16"), night("17"), night("18", .failed), night("19", .failed), night("20", .failed)]),
         .init(name: "fresh", region: Fixed.region, executions: [night("18"), night("19"), night("20", .failed)]),
-        .init(name: "billing", region: Fixed.region, executions: [night("17"), night("18", .failed), night("19", .failed), night("20")]),
+        .init(
+            name: "billing", region: Fixed.region,
+            executions: [night("17"), night("18", .failed), night("19", .failed), night("20")]),
         .init(
             name: "quarter", region: Fixed.region,
-            executions: [night("19", at: "19"), night("20", at: "01"), night("20", .failed, at: "07"), night("20", .failed, at: "13"), night("20", at: "19")]),
+            executions: [
+                night("19", at: "19"), night("20", at: "01"), night("20", .failed, at: "07"),
+                night("20", .failed, at: "13"), night("20", at: "19"),
+            ]),
         .init(
             name: "redriven", region: Fixed.region,
             executions: [
                 .init(
-                    start: jst("2026-11-19T02:00:05"), stop: jst("2026-11-19T03:10:00"), status: .succeeded, failure: boom, redriveCount: 1,
+                    start: jst("2026-11-19T02:00:05"), stop: jst("2026-11-19T03:10:00"), status: .succeeded,
+                    failure: boom, redriveCount: 1,
                     redriveDate: jst("2026-11-19T03:00:00")),
                 night("20", .failed),
             ]),
         .init(
-            name: "never", region: Fixed.region, executions: [night("18", .failed), night("19", .failed), night("20", .failed)],
+            name: "never", region: Fixed.region,
+            executions: [night("18", .failed), night("19", .failed), night("20", .failed)],
             created: jst("2026-11-17T12:00:00")),
-        .init(name: "adhoc", region: Fixed.region, executions: [night("18", at: "10"), night("19", .failed, at: "10"), night("20", .failed, at: "10")]),
+        .init(
+            name: "adhoc", region: Fixed.region,
+            executions: [night("18", at: "10"), night("19", .failed, at: "10"), night("20", .failed, at: "10")]),
     ])
 
     static let jobs = """
@@ -70,7 +83,10 @@ extension IntegrationTests {
             let report = try await runCheck(yaml: tokyoConfig(NightsScenario.jobs), environment: environment)
 
             func finding(_ job: String, at hour: String? = nil) throws -> Finding {
-                try #require(report.findings.first { $0.job == job && (hour == nil || $0.executionArn?.contains("T\(hour!)") == true) }, "\(report.findings)")
+                try #require(
+                    report.findings.first {
+                        $0.job == job && (hour == nil || $0.executionArn?.contains("T\(hour!)") == true)
+                    }, "\(report.findings)")
             }
             let etl = try finding("etl")
             #expect(etl.streak == 3)
@@ -97,15 +113,18 @@ extension IntegrationTests {
             #expect(adhoc.lastSuccess == jst("2026-11-18T10:31:40"))
             #expect(!report.findings.contains { $0.job == "billing" })
 
-            #expect(report.recoveries == [Recovery(job: "billing", at: jst("2026-11-20T02:31:40"), after: 2, unit: .night)])
+            #expect(
+                report.recoveries == [Recovery(job: "billing", at: jst("2026-11-20T02:31:40"), after: 2, unit: .night)])
             #expect(report.status == .problems)
 
             // The metrics mode finds the same recovery.
-            var configuration = try ConfigurationLoader.parse(yaml: tokyoConfig(NightsScenario.jobs), file: "it.yml", environment: environment)
+            var configuration = try ConfigurationLoader.parse(
+                yaml: tokyoConfig(NightsScenario.jobs), file: "it.yml", environment: environment)
             configuration.metrics = .auto
             let window = try WindowSelection.date(Fixed.date).resolve(now: Fixed.now, timeZone: configuration.timeZone)
             let metricsFirst = await Checker(
-                configuration: configuration, client: try makeClient(environment: environment, region: configuration.region), logger: quietLogger
+                configuration: configuration,
+                client: try makeClient(environment: environment, region: configuration.region), logger: quietLogger
             ).run(window: window, now: Fixed.now)
             #expect(metricsFirst.recoveries == report.recoveries)
 
@@ -127,9 +146,13 @@ extension IntegrationTests {
                 TestBed.Scenario(stateMachines: [
                     .init(
                         name: "billing", region: Fixed.region,
-                        executions: [NightsScenario.night("18", .failed), NightsScenario.night("19", .failed), NightsScenario.night("20")])
+                        executions: [
+                            NightsScenario.night("18", .failed), NightsScenario.night("19", .failed),
+                            NightsScenario.night("20"),
+                        ])
                 ]))
-            let yaml = tokyoConfig("jobs:\n  - name: billing\n    state_machine: billing\n    schedule: \"cron(0 2 * * ? *)\"\n")
+            let yaml = tokyoConfig(
+                "jobs:\n  - name: billing\n    state_machine: billing\n    schedule: \"cron(0 2 * * ? *)\"\n")
             let report = try await runCheck(yaml: yaml, environment: environment)
             #expect(report.findings.isEmpty)
             #expect(report.status == .ok)
@@ -141,11 +164,15 @@ extension IntegrationTests {
             let (bed, environment) = try await freshTestBed()
             let healthy = ["etl", "fresh", "billing"].map { name in
                 TestBed.Scenario.StateMachine(
-                    name: name, region: Fixed.region, executions: ["17", "18", "19", "20"].map { NightsScenario.night($0) })
+                    name: name, region: Fixed.region,
+                    executions: ["17", "18", "19", "20"].map { NightsScenario.night($0) })
             }
             try await bed.seed(TestBed.Scenario(stateMachines: healthy))
             let yaml = tokyoConfig(
-                "jobs:\n" + ["etl", "fresh", "billing"].map { "  - name: \($0)\n    state_machine: \($0)\n    schedule: \"cron(0 2 * * ? *)\"\n" }.joined(),
+                "jobs:\n"
+                    + ["etl", "fresh", "billing"].map {
+                        "  - name: \($0)\n    state_machine: \($0)\n    schedule: \"cron(0 2 * * ? *)\"\n"
+                    }.joined(),
                 includeUnscheduled: false)
             var configuration = try ConfigurationLoader.parse(yaml: yaml, file: "it.yml", environment: environment)
             let window = try WindowSelection.date(Fixed.date).resolve(now: Fixed.now, timeZone: configuration.timeZone)
@@ -153,7 +180,8 @@ extension IntegrationTests {
 
             configuration.metrics = .auto
             try await bed.resetCalls()
-            let metricsFirst = await Checker(configuration: configuration, client: client, logger: quietLogger).run(window: window, now: Fixed.now)
+            let metricsFirst = await Checker(configuration: configuration, client: client, logger: quietLogger).run(
+                window: window, now: Fixed.now)
             #expect(metricsFirst.findings.isEmpty && metricsFirst.recoveries.isEmpty)
             let metricsCalls = try await bed.calls()
             #expect(metricsCalls["monitoring:GetMetricData"] == 1)
@@ -162,7 +190,8 @@ extension IntegrationTests {
 
             configuration.metrics = .off
             try await bed.resetCalls()
-            let listing = await Checker(configuration: configuration, client: client, logger: quietLogger).run(window: window, now: Fixed.now)
+            let listing = await Checker(configuration: configuration, client: client, logger: quietLogger).run(
+                window: window, now: Fixed.now)
             #expect(listing.findings.isEmpty && listing.recoveries.isEmpty)
             let listingCalls = try await bed.calls()
             #expect(listingCalls["states:ListExecutions"] == 3, "one page per machine, already read for the window")

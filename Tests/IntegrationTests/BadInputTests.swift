@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 extension IntegrationTests {
     /// Issue 14: bad input through the real binary is exit 2 with a clear message, never a crash
@@ -32,10 +32,13 @@ extension IntegrationTests {
         @Test("language: fr is exit 2 naming file, line and key path, for validate and check")
         func unknownLanguageExitsTwo() async throws {
             let path = try writeConfig(tokyoConfig("language: fr\n" + CheckCommand.nightlyJob))
-            for arguments in [["validate", "--config", path], ["check", "--config", path, "--dry-run", "--now", Fixed.nowText]] {
+            for arguments in [
+                ["validate", "--config", path], ["check", "--config", path, "--dry-run", "--now", Fixed.nowText],
+            ] {
                 let run = try await runBatchwatch(arguments, environment: Self.environment)
                 #expect(run.status == 2, "stderr: \(run.stderr)")
-                #expect(run.stderr.contains("\(path):4: language: expected en or ja, found 'fr'"), "stderr: \(run.stderr)")
+                #expect(
+                    run.stderr.contains("\(path):4: language: expected en or ja, found 'fr'"), "stderr: \(run.stderr)")
                 #expect(run.stdout.isEmpty)
             }
         }
@@ -58,8 +61,10 @@ extension IntegrationTests {
 
         @Test(
             "validate: a duration longer than a year is exit 2 naming file, line and key path",
-            arguments: [("max_duration", "9223372036854775807h"), ("max_duration", "2562047788015216h"),
-                        ("start_within", "9223372036854775807h")])
+            arguments: [
+                ("max_duration", "9223372036854775807h"), ("max_duration", "2562047788015216h"),
+                ("start_within", "9223372036854775807h"),
+            ])
         func hugeDurationExitsTwo(key: String, value: String) async throws {
             let path = try writeConfig(tokyoConfig(CheckCommand.nightlyJob + "    \(key): \(value)\n"))
             let run = try await runBatchwatch(["validate", "--config", path], environment: Self.environment)
@@ -69,13 +74,15 @@ extension IntegrationTests {
 
         @Test("validate: a schedule that never fires is a warning naming the job, exit 0")
         func neverFiringScheduleWarns() async throws {
-            let path = try writeConfig(tokyoConfig("""
-                jobs:
-                  - name: february-30
-                    state_machine: february-30
-                    schedule: "0 2 30 2 *"
+            let path = try writeConfig(
+                tokyoConfig(
+                    """
+                    jobs:
+                      - name: february-30
+                        state_machine: february-30
+                        schedule: "0 2 30 2 *"
 
-                """))
+                    """))
             let run = try await runBatchwatch(["validate", "--config", path], environment: Self.environment)
             #expect(run.status == 0, "stderr: \(run.stderr)")
             #expect(run.stderr.contains("batchwatch: warning: job february-30: schedule 0 2 30 2 * never fires"))

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 extension IntegrationTests {
     /// Issue 3 through the real binary: `batchwatch check … --format json`, its stdout and exit status.
@@ -44,7 +44,8 @@ extension IntegrationTests {
                 Self.nightly(
                     .init(
                         start: jst("2026-11-20T02:00:05"), stop: jst("2026-11-20T02:14:09"), status: .failed,
-                        failure: .init(state: "LoadToRedshift", error: "States.TaskFailed", cause: "connection refused"))))
+                        failure: .init(state: "LoadToRedshift", error: "States.TaskFailed", cause: "connection refused")
+                    )))
             let run = try await runCheckBinary(yaml: tokyoConfig(Self.nightlyJob), environment: environment)
 
             #expect(run.status == 1, "stderr: \(run.stderr)")
@@ -56,20 +57,29 @@ extension IntegrationTests {
             #expect(finding["state"] as? String == "LoadToRedshift")
             #expect(finding["error"] as? String == "States.TaskFailed")
             #expect(finding["cause"] as? String == "connection refused")
-            #expect((finding["url"] as? String)?.hasPrefix("https://console.aws.amazon.com/states/home?region=ap-northeast-1#/v2/executions/details/arn:aws:states:ap-northeast-1:") == true)
+            #expect(
+                (finding["url"] as? String)?.hasPrefix(
+                    "https://console.aws.amazon.com/states/home?region=ap-northeast-1#/v2/executions/details/arn:aws:states:ap-northeast-1:"
+                ) == true)
         }
 
-        @Test("language: ja through the binary: Japanese text, Markdown and SNS Subject; the JSON document byte for byte the English one")
+        @Test(
+            "language: ja through the binary: Japanese text, Markdown and SNS Subject; the JSON document byte for byte the English one"
+        )
         func japaneseDigestsSameJSON() async throws {
             let (bed, environment) = try await freshTestBed()
             try await bed.seed(NightScenario.scenario)
             func run(_ language: String, _ format: String) async throws -> BinaryRun {
                 let path = try writeConfig(tokyoConfig("language: \(language)\n" + NightScenario.jobs))
                 return try await runBatchwatch(
-                    ["check", "--config", path, "--date", Fixed.date, "--now", Fixed.nowText, "--format", format, "--dry-run"],
+                    [
+                        "check", "--config", path, "--date", Fixed.date, "--now", Fixed.nowText, "--format", format,
+                        "--dry-run",
+                    ],
                     environment: environment)
             }
-            let japaneseJSON = try await run("ja", "json"), englishJSON = try await run("en", "json")
+            let japaneseJSON = try await run("ja", "json")
+            let englishJSON = try await run("en", "json")
             #expect(japaneseJSON.status == 1 && englishJSON.status == 1, "stderr: \(japaneseJSON.stderr)")
             #expect(japaneseJSON.stdout == englishJSON.stdout)
 
@@ -77,14 +87,18 @@ extension IntegrationTests {
             #expect(text.status == 1, "stderr: \(text.stderr)")
             let lines = text.stdoutText.split(separator: "\n").map(String.init)
             #expect(lines.first == "失敗 1件、タイムアウト 1件、中断 1件、未実行 1件、開始遅延 1件、長時間実行 1件、アラーム 1件 — 2026-11-20 Asia/Tokyo")
-            #expect(lines.contains(
-                "  失敗          nightly-etl       02:14  ステート LoadToRedshift · States.TaskFailed · psycopg2.OperationalError: connection refused · 最終成功 2026-11-19 02:40"))
+            #expect(
+                lines.contains(
+                    "  失敗          nightly-etl       02:14  ステート LoadToRedshift · States.TaskFailed · psycopg2.OperationalError: connection refused · 最終成功 2026-11-19 02:40"
+                ))
             #expect(lines.contains("  長時間実行    warehouse         04:00  6時間を過ぎても実行中"))
             #expect(lines.contains { $0.hasPrefix("  開始遅延      sync              06:40  40分遅れて開始（猶予 10分）") })
             #expect(lines.last?.hasPrefix("  確認対象: ジョブ 6件") == true)
 
             let markdown = try await run("ja", "markdown")
-            #expect(markdown.stdoutText.contains("- **nightly-etl** 失敗（02:14）: ステート LoadToRedshift"), "\(markdown.stdoutText)")
+            #expect(
+                markdown.stdoutText.contains("- **nightly-etl** 失敗（02:14）: ステート LoadToRedshift"),
+                "\(markdown.stdoutText)")
             let sns = try await run("ja", "sns")
             #expect(sns.stdoutText.hasPrefix("Subject: batchwatch: 失敗 1件、タイムアウト 1件"), "\(sns.stdoutText)")
         }
@@ -92,7 +106,8 @@ extension IntegrationTests {
         @Test("exit 2 on a bad configuration, with nothing checked and nothing on stdout")
         func badConfigurationExitsTwo() async throws {
             let (bed, environment) = try await freshTestBed()
-            let run = try await runCheckBinary(yaml: tokyoConfig(Self.nightlyJob + "colour: blue\n"), environment: environment)
+            let run = try await runCheckBinary(
+                yaml: tokyoConfig(Self.nightlyJob + "colour: blue\n"), environment: environment)
 
             #expect(run.status == 2)
             #expect(run.stdout.isEmpty)
@@ -100,7 +115,9 @@ extension IntegrationTests {
             #expect(try await bed.calls().total == 0)
         }
 
-        @Test("AccessDenied on GetExecutionHistory: check_error naming the API, status incomplete, exit 3, other findings kept")
+        @Test(
+            "AccessDenied on GetExecutionHistory: check_error naming the API, status incomplete, exit 3, other findings kept"
+        )
         func accessDeniedExitsThree() async throws {
             let (bed, environment) = try await freshTestBed(deny: ["states:GetExecutionHistory"])
             try await bed.seed(NightScenario.scenario)
@@ -113,7 +130,9 @@ extension IntegrationTests {
             #expect(Set(errors.compactMap { $0["job"] as? String }) == ["nightly-etl", "export", "cleanup"])
             #expect(errors.allSatisfy { ($0["cause"] as? String)?.contains("states:GetExecutionHistory") == true })
             #expect(errors.allSatisfy { $0["error"] as? String == "AccessDeniedException" })
-            let others = findings.filter { $0["kind"] as? String != "check_error" }.map { "\($0["kind"] as? String ?? "") \($0["job"] as? String ?? "")" }
+            let others = findings.filter { $0["kind"] as? String != "check_error" }.map {
+                "\($0["kind"] as? String ?? "") \($0["job"] as? String ?? "")"
+            }
             #expect(others == NightScenario.expectedKinds)
         }
 
@@ -128,7 +147,10 @@ extension IntegrationTests {
             #expect(run.status == 3, "stderr: \(run.stderr)")
             let findings = try run.findings()
             #expect(!findings.isEmpty)
-            #expect(findings.allSatisfy { $0["kind"] as? String == "check_error" && $0["error"] as? String == "InvalidSignatureException" })
+            #expect(
+                findings.allSatisfy {
+                    $0["kind"] as? String == "check_error" && $0["error"] as? String == "InvalidSignatureException"
+                })
             #expect(findings.contains { ($0["cause"] as? String)?.contains("states:ListStateMachines") == true })
             #expect(!run.stdoutText.contains(wrong["AWS_SECRET_ACCESS_KEY"]!))
             #expect(!run.stderr.contains(wrong["AWS_SECRET_ACCESS_KEY"]!))

@@ -1,7 +1,7 @@
 import BatchwatchCheck
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A night in Tokyo with one of each finding kind (and fine runs around them).
 enum NightScenario {
@@ -27,7 +27,9 @@ enum NightScenario {
             .init(
                 name: "cleanup", region: Fixed.region,
                 executions: [
-                    .init(start: jst("2026-11-20T04:00:02"), stop: jst("2026-11-20T04:10:00"), status: .aborted, failure: .init(state: "Purge"))
+                    .init(
+                        start: jst("2026-11-20T04:00:02"), stop: jst("2026-11-20T04:10:00"), status: .aborted,
+                        failure: .init(state: "Purge"))
                 ]),
             .init(
                 name: "report", region: Fixed.region,
@@ -46,8 +48,12 @@ enum NightScenario {
             .init(
                 name: "batch-etl-errors", region: Fixed.region,
                 history: [
-                    .init(at: jst("2026-11-20T02:15:00"), state: "ALARM", reason: "Threshold Crossed: 1 datapoint [1.0] >= 1.0"),
-                    .init(at: jst("2026-11-20T02:45:00"), state: "OK", reason: "Threshold Crossed: 1 datapoint [0.0] < 1.0"),
+                    .init(
+                        at: jst("2026-11-20T02:15:00"), state: "ALARM",
+                        reason: "Threshold Crossed: 1 datapoint [1.0] >= 1.0"),
+                    .init(
+                        at: jst("2026-11-20T02:45:00"), state: "OK",
+                        reason: "Threshold Crossed: 1 datapoint [0.0] < 1.0"),
                 ])
         ])
 
@@ -88,7 +94,9 @@ enum NightScenario {
 extension IntegrationTests {
     /// Issue 3: each finding kind and each rule of the check, through `Checker` against the test bed.
     @Suite struct CheckFindings {
-        @Test("each finding kind: failed, timed_out, aborted, missing, late, running_long (since the evening before), alarm")
+        @Test(
+            "each finding kind: failed, timed_out, aborted, missing, late, running_long (since the evening before), alarm"
+        )
         func eachFindingKind() async throws {
             let (bed, environment) = try await freshTestBed()
             try await bed.seed(NightScenario.scenario)
@@ -107,7 +115,10 @@ extension IntegrationTests {
             #expect(failed.at == jst("2026-11-20T02:14:09"))
             let failedArn = try #require(failed.executionArn)
             #expect(failedArn.hasPrefix("arn:aws:states:ap-northeast-1:123456789012:execution:nightly-etl:"))
-            #expect(failed.url == "https://console.aws.amazon.com/states/home?region=ap-northeast-1#/v2/executions/details/\(failedArn)")
+            #expect(
+                failed.url
+                    == "https://console.aws.amazon.com/states/home?region=ap-northeast-1#/v2/executions/details/\(failedArn)"
+            )
 
             let timedOut = try #require(report.findings(.timedOut).first)
             #expect(timedOut.error == "States.Timeout")
@@ -151,18 +162,27 @@ extension IntegrationTests {
                     .init(
                         name: "edges", region: Fixed.region,
                         executions: [
-                            .init(start: jst("2026-11-19T23:59:59"), stop: jst("2026-11-20T00:10:00"), status: .failed, failure: failure),
-                            .init(start: jst("2026-11-20T00:00:00"), stop: jst("2026-11-20T00:10:00"), status: .failed, failure: failure),
-                            .init(start: jst("2026-11-20T23:59:59"), stop: jst("2026-11-21T00:10:00"), status: .failed, failure: failure),
-                            .init(start: jst("2026-11-21T00:00:00"), stop: jst("2026-11-21T00:10:00"), status: .failed, failure: failure),
+                            .init(
+                                start: jst("2026-11-19T23:59:59"), stop: jst("2026-11-20T00:10:00"), status: .failed,
+                                failure: failure),
+                            .init(
+                                start: jst("2026-11-20T00:00:00"), stop: jst("2026-11-20T00:10:00"), status: .failed,
+                                failure: failure),
+                            .init(
+                                start: jst("2026-11-20T23:59:59"), stop: jst("2026-11-21T00:10:00"), status: .failed,
+                                failure: failure),
+                            .init(
+                                start: jst("2026-11-21T00:00:00"), stop: jst("2026-11-21T00:10:00"), status: .failed,
+                                failure: failure),
                         ])
                 ]))
             let report = try await runCheck(yaml: tokyoConfig("jobs: []\n"), environment: environment)
 
             #expect(report.findings.map(\.kind) == [.failed, .failed])
-            #expect(report.findings.compactMap(\.executionArn).map { $0.components(separatedBy: ":").last ?? "" } == [
-                "edges-20261119T150000Z", "edges-20261120T145959Z",
-            ])
+            #expect(
+                report.findings.compactMap(\.executionArn).map { $0.components(separatedBy: ":").last ?? "" } == [
+                    "edges-20261119T150000Z", "edges-20261120T145959Z",
+                ])
             #expect(report.findings.allSatisfy { $0.job == "edges" && $0.error == "Boom" && $0.state == "Step" })
         }
 
@@ -173,11 +193,16 @@ extension IntegrationTests {
                 TestBed.Scenario(stateMachines: [
                     .init(
                         name: "sandbox-load", region: Fixed.region,
-                        executions: [.init(start: jst("2026-11-20T01:00:00"), stop: jst("2026-11-20T02:00:00"), status: .timedOut)]),
+                        executions: [
+                            .init(
+                                start: jst("2026-11-20T01:00:00"), stop: jst("2026-11-20T02:00:00"), status: .timedOut)
+                        ]),
                     .init(
                         name: "sandbox-build", region: Fixed.region,
                         executions: [
-                            .init(start: jst("2026-11-20T01:00:00"), stop: jst("2026-11-20T01:05:00"), status: .failed, failure: .init(state: "Compile"))
+                            .init(
+                                start: jst("2026-11-20T01:00:00"), stop: jst("2026-11-20T01:05:00"), status: .failed,
+                                failure: .init(state: "Compile"))
                         ]),
                 ]))
             let yaml = tokyoConfig(
@@ -199,7 +224,9 @@ extension IntegrationTests {
             let (bed, environment) = try await freshTestBed()
             try await bed.seed(
                 TestBed.Scenario(stateMachines: [
-                    .init(name: "present", region: Fixed.region, executions: [.init(start: jst("2026-11-20T02:00:01"), stop: jst("2026-11-20T02:10:00"))])
+                    .init(
+                        name: "present", region: Fixed.region,
+                        executions: [.init(start: jst("2026-11-20T02:00:01"), stop: jst("2026-11-20T02:10:00"))])
                 ]))
             let yaml = tokyoConfig(
                 """
@@ -232,8 +259,10 @@ extension IntegrationTests {
                         executions: [
                             .init(
                                 start: jst("2026-11-20T01:00:02"), stop: jst("2026-11-20T01:30:00"), status: .succeeded,
-                                failure: .init(state: "Extract", error: "Lambda.ServiceException", cause: "Rate exceeded"),
-                                redriveCount: 1, redriveDate: jst("2026-11-20T01:20:00"), redriveStatus: "NOT_REDRIVABLE")
+                                failure: .init(
+                                    state: "Extract", error: "Lambda.ServiceException", cause: "Rate exceeded"),
+                                redriveCount: 1, redriveDate: jst("2026-11-20T01:20:00"),
+                                redriveStatus: "NOT_REDRIVABLE")
                         ])
                 ]))
             let yaml = tokyoConfig(
@@ -309,7 +338,9 @@ extension IntegrationTests {
                     .init(
                         name: "late-night", region: Fixed.region,
                         executions: [
-                            .init(start: jst("2026-11-21T00:20:00"), stop: jst("2026-11-21T00:30:00"), status: .failed, failure: .init(state: "Load"))
+                            .init(
+                                start: jst("2026-11-21T00:20:00"), stop: jst("2026-11-21T00:30:00"), status: .failed,
+                                failure: .init(state: "Load"))
                         ])
                 ]))
             let yaml = tokyoConfig(
@@ -322,7 +353,8 @@ extension IntegrationTests {
                 """)
             let report = try await runCheck(yaml: yaml, environment: environment)
 
-            #expect(report.findings.map { "\($0.kind.rawValue) \($0.job)" } == ["late late-night", "failed late-night"])
+            #expect(
+                report.findings.map { "\($0.kind.rawValue) \($0.job)" } == ["late late-night", "failed late-night"])
             #expect(report.findings(.late).first?.expectedAt == jst("2026-11-20T23:50:00"))
             #expect(report.findings(.late).first?.at == jst("2026-11-21T00:20:00"))
             #expect(report.findings(.failed).first?.at == jst("2026-11-21T00:30:00"))
@@ -337,7 +369,9 @@ extension IntegrationTests {
                         name: "shared-etl", region: Fixed.region,
                         executions: [
                             .init(start: jst("2026-11-20T02:00:03"), stop: jst("2026-11-20T02:20:00")),
-                            .init(start: jst("2026-11-20T14:00:03"), stop: jst("2026-11-20T14:20:00"), status: .failed, failure: .init(state: "Load")),
+                            .init(
+                                start: jst("2026-11-20T14:00:03"), stop: jst("2026-11-20T14:20:00"), status: .failed,
+                                failure: .init(state: "Load")),
                         ])
                 ]))
             let yaml = tokyoConfig(
@@ -359,14 +393,17 @@ extension IntegrationTests {
         @Test("a long multi-line cause is kept whole in the finding and cut to one line in the digest")
         func longCauseIsKeptAndShortenedInTheDigest() async throws {
             let (bed, environment) = try await freshTestBed()
-            let cause = "Traceback (most recent call last):\n" + String(repeating: "  File \"etl.py\", line 12, in load\n", count: 100)
+            let cause =
+                "Traceback (most recent call last):\n"
+                + String(repeating: "  File \"etl.py\", line 12, in load\n", count: 100)
             try await bed.seed(
                 TestBed.Scenario(stateMachines: [
                     .init(
                         name: "verbose", region: Fixed.region,
                         executions: [
-                            .init(start: jst("2026-11-20T02:00:00"), stop: jst("2026-11-20T02:01:00"), status: .failed,
-                                  failure: .init(state: "Load", error: "Lambda.Unknown", cause: cause))
+                            .init(
+                                start: jst("2026-11-20T02:00:00"), stop: jst("2026-11-20T02:01:00"), status: .failed,
+                                failure: .init(state: "Load", error: "Lambda.Unknown", cause: cause))
                         ])
                 ]))
             let report = try await runCheck(yaml: tokyoConfig("jobs: []\n"), environment: environment)
@@ -383,26 +420,33 @@ extension IntegrationTests {
         @Test("a Lambda error's JSON cause stays JSON; its message is the finding's message")
         func lambdaCauseIsItsMessage() async throws {
             let (bed, environment) = try await freshTestBed()
-            let message = "connection to server at \"analytics.example\" (10.0.3.17), port 5439 failed: " + String(repeating: "timeout expired ", count: 40)
-            let cause = #"{"errorMessage": "\#(message.replacingOccurrences(of: "\"", with: "\\\""))", "errorType": "OperationalError", "stackTrace": ["  File \"/var/task/load.py\", line 12"]}"#
+            let message =
+                "connection to server at \"analytics.example\" (10.0.3.17), port 5439 failed: "
+                + String(repeating: "timeout expired ", count: 40)
+            let cause =
+                #"{"errorMessage": "\#(message.replacingOccurrences(of: "\"", with: "\\\""))", "errorType": "OperationalError", "stackTrace": ["  File \"/var/task/load.py\", line 12"]}"#
             try await bed.seed(
                 TestBed.Scenario(stateMachines: [
                     .init(
                         name: "loader", region: Fixed.region,
                         executions: [
-                            .init(start: jst("2026-11-20T02:00:00"), stop: jst("2026-11-20T02:01:00"), status: .failed,
-                                  failure: .init(state: "LoadToRedshift", error: "OperationalError", cause: cause))
+                            .init(
+                                start: jst("2026-11-20T02:00:00"), stop: jst("2026-11-20T02:01:00"), status: .failed,
+                                failure: .init(state: "LoadToRedshift", error: "OperationalError", cause: cause))
                         ])
                 ]))
             let report = try await runCheck(yaml: tokyoConfig("jobs: []\n"), environment: environment)
 
             let finding = try #require(report.findings.first)
             #expect(finding.cause == cause)
-            let parsed = try JSONSerialization.jsonObject(with: Data(try #require(finding.cause).utf8)) as? [String: Any]
+            let parsed =
+                try JSONSerialization.jsonObject(with: Data(try #require(finding.cause).utf8)) as? [String: Any]
             #expect(parsed?["errorType"] as? String == "OperationalError")
             #expect(finding.message == message)
             let line = try #require(Digest(report: report).lines.first)
-            #expect(line.detail.contains("connection to server at \"analytics.example\" (10.0.3.17), port 5439 failed: timeout expired"))
+            #expect(
+                line.detail.contains(
+                    "connection to server at \"analytics.example\" (10.0.3.17), port 5439 failed: timeout expired"))
             #expect(!line.detail.contains("errorMessage"))
         }
 

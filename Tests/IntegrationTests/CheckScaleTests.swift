@@ -1,14 +1,16 @@
 import BatchwatchCheck
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 extension IntegrationTests {
     /// Issue 3: pagination, call counts and injected faults.
     @Suite struct CheckScale {
         /// A run every `step` seconds from `from` (inclusive) to `to` (exclusive), each 30 s long and
         /// 5 s after its slot; `failAt` slots fail.
-        static func runs(every step: TimeInterval, from: Date, to: Date, failAt: Set<Date> = []) -> [TestBed.Scenario.Execution] {
+        static func runs(
+            every step: TimeInterval, from: Date, to: Date, failAt: Set<Date> = []
+        ) -> [TestBed.Scenario.Execution] {
             stride(from: from.timeIntervalSince1970, to: to.timeIntervalSince1970, by: step).map { slot in
                 let start = Date(timeIntervalSince1970: slot + 5)
                 let failed = failAt.contains(Date(timeIntervalSince1970: slot))
@@ -28,7 +30,9 @@ extension IntegrationTests {
             """
         }
 
-        @Test("pagination: a machine with 1,440 runs in the window pages; one page costs 1 call; 2,500 runs over 30 days cost at most 2")
+        @Test(
+            "pagination: a machine with 1,440 runs in the window pages; one page costs 1 call; 2,500 runs over 30 days cost at most 2"
+        )
         func listExecutionsPagination() async throws {
             let (bed, environment) = try await freshTestBed()
             let dayStart = jst("2026-11-20T00:00:00")
@@ -39,9 +43,12 @@ extension IntegrationTests {
                 TestBed.Scenario(stateMachines: [
                     .init(
                         name: "every-minute", region: Fixed.region,
-                        executions: Self.runs(every: 60, from: dayStart, to: dayEnd, failAt: [jst("2026-11-20T00:07:00")])),
+                        executions: Self.runs(
+                            every: 60, from: dayStart, to: dayEnd, failAt: [jst("2026-11-20T00:07:00")])),
                     .init(name: "month-long", region: Fixed.region, executions: monthRuns),
-                    .init(name: "nightly", region: Fixed.region, executions: Self.runs(every: 86_400, from: monthStart, to: dayEnd)),
+                    .init(
+                        name: "nightly", region: Fixed.region,
+                        executions: Self.runs(every: 86_400, from: monthStart, to: dayEnd)),
                 ]))
 
             // 1,440 runs in the window: two pages of 1,000; the failure on the oldest page is found and nothing is missing.
@@ -67,10 +74,13 @@ extension IntegrationTests {
             // 2,500 runs over 30 days, one-day window: stops paging once it reaches back before the window.
             try await bed.resetCalls()
             let monthly = try await runCheck(
-                yaml: tokyoConfig(Self.job("month-long", schedule: "cron(0 12 * * ? *)") + "    start_within: 20m\n", includeUnscheduled: false),
+                yaml: tokyoConfig(
+                    Self.job("month-long", schedule: "cron(0 12 * * ? *)") + "    start_within: 20m\n",
+                    includeUnscheduled: false),
                 environment: environment)
             #expect(monthly.status == .ok)
-            #expect(monthly.checked.executions == monthRuns.filter { $0.start >= dayStart.addingTimeInterval(-60) }.count)
+            #expect(
+                monthly.checked.executions == monthRuns.filter { $0.start >= dayStart.addingTimeInterval(-60) }.count)
             #expect(try await bed.calls()["states:ListExecutions"] <= 2)
         }
 
@@ -81,14 +91,18 @@ extension IntegrationTests {
                 TestBed.Scenario(stateMachines: [
                     .init(
                         name: "per-minute", region: Fixed.region,
-                        executions: Self.runs(every: 60, from: jst("2026-11-20T03:00:00"), to: jst("2026-11-20T04:00:00")))
+                        executions: Self.runs(
+                            every: 60, from: jst("2026-11-20T03:00:00"), to: jst("2026-11-20T04:00:00")))
                 ]))
             let report = try await runCheck(
                 yaml: tokyoConfig(Self.job("per-minute", schedule: "cron(* 3 * * ? *)"), includeUnscheduled: false),
                 environment: environment)
 
             // Each run starts 5 s after its minute, well within the 15-minute grace.
-            #expect(report.findings.map { "\($0.kind.rawValue) \($0.expectedAt.map { OffsetTimestampFormatter(timeZone: Fixed.tokyo).string(from: $0) } ?? "")" } == [])
+            #expect(
+                report.findings.map {
+                    "\($0.kind.rawValue) \($0.expectedAt.map { OffsetTimestampFormatter(timeZone: Fixed.tokyo).string(from: $0) } ?? "")"
+                } == [])
             #expect(report.status == .ok)
         }
 
@@ -106,13 +120,16 @@ extension IntegrationTests {
                     .init(name: "batch-flappy", region: Fixed.region, history: history),
                     .init(
                         name: "batch-any", type: "composite", region: Fixed.region, rule: "ALARM(batch-flappy)",
-                        history: [.init(at: jst("2026-11-20T23:00:00"), state: "ALARM", reason: "batch-flappy is in ALARM")]),
+                        history: [
+                            .init(at: jst("2026-11-20T23:00:00"), state: "ALARM", reason: "batch-flappy is in ALARM")
+                        ]),
                     .init(
                         name: "unrelated", region: Fixed.region,
                         history: [.init(at: jst("2026-11-20T03:00:00"), state: "ALARM", reason: "not selected")]),
                 ]))
             let report = try await runCheck(
-                yaml: tokyoConfig("jobs: []\nalarms:\n  prefixes: [batch-]\n", includeUnscheduled: false), environment: environment)
+                yaml: tokyoConfig("jobs: []\nalarms:\n  prefixes: [batch-]\n", includeUnscheduled: false),
+                environment: environment)
 
             let alarms = report.findings(.alarm).filter { $0.job == "batch-flappy" }
             #expect(alarms.count == 65)

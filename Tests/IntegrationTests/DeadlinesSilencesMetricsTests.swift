@@ -3,8 +3,8 @@ import BatchwatchCheck
 import BatchwatchConfig
 import BatchwatchDelivery
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 18 against the test bed: `finish_by` deadlines, ignore rules that expire, and a run
 /// publishing its own metrics.
@@ -71,7 +71,8 @@ extension IntegrationTests {
         func finishByDeadlines() async throws {
             let (bed, environment) = try await freshTestBed()
             try await bed.seed(DeadlineScenario.scenario)
-            let report = try await runCheck(yaml: tokyoConfig(DeadlineScenario.jobs, includeUnscheduled: false), environment: environment)
+            let report = try await runCheck(
+                yaml: tokyoConfig(DeadlineScenario.jobs, includeUnscheduled: false), environment: environment)
 
             #expect(
                 report.findings.map { "\($0.kind.rawValue) \($0.job)" }
@@ -98,7 +99,9 @@ extension IntegrationTests {
             #expect(early.findings(.deadlineMissed).map(\.job) == ["overnight"])
         }
 
-        @Test("ignore: until, reason, kind, account and region; an expired rule hides nothing and is noted once; digests count what was hidden")
+        @Test(
+            "ignore: until, reason, kind, account and region; an expired rule hides nothing and is noted once; digests count what was hidden"
+        )
         func expiringSilences() async throws {
             let (bed, environment) = try await freshTestBed()
             try await bed.seed(NightScenario.scenario)
@@ -124,17 +127,25 @@ extension IntegrationTests {
 
             #expect(
                 report.findings.map { "\($0.kind.rawValue) \($0.job)" }
-                    == ["alarm batch-etl-errors", "timed_out export", "running_long warehouse", "aborted cleanup", "late sync"])
+                    == [
+                        "alarm batch-etl-errors", "timed_out export", "running_long warehouse", "aborted cleanup",
+                        "late sync",
+                    ])
             #expect(report.checked.ignored == 2)
-            #expect(report.notes.map(\.description).filter { $0.contains("expired") } == ["ignore rule for export (old outage) expired on 2026-11-20"])
+            #expect(
+                report.notes.map(\.description).filter { $0.contains("expired") } == [
+                    "ignore rule for export (old outage) expired on 2026-11-20"
+                ])
 
             let text = Digest(report: report).text()
             #expect(text.contains("2 hidden by ignore rules"), "\(text)")
             #expect(text.components(separatedBy: "expired on 2026-11-20").count == 2, "noted once: \(text)")
             #expect(Digest(report: report).markdown().contains("2 hidden by ignore rules"))
             let settings = NotifySettings(sns: SNSTarget(topicArn: "arn:aws:sns:ap-northeast-1:123456789012:t"))
-            #expect(Deliverer.payload(for: report, format: .slack, settings: settings).contains("2 hidden by ignore rules"))
-            #expect(Deliverer.payload(for: report, format: .sns, settings: settings).contains("2 hidden by ignore rules"))
+            #expect(
+                Deliverer.payload(for: report, format: .slack, settings: settings).contains("2 hidden by ignore rules"))
+            #expect(
+                Deliverer.payload(for: report, format: .sns, settings: settings).contains("2 hidden by ignore rules"))
             let json = try #require(try JSONSerialization.jsonObject(with: report.jsonDocument()) as? [String: Any])
             #expect((json["checked"] as? [String: Any])?["ignored"] as? Int == 2)
 
@@ -144,12 +155,14 @@ extension IntegrationTests {
             #expect(!before.notes.map(\.description).contains { $0.contains("expired") })
         }
 
-        @Test("notify.metrics: the run's figures read back from CloudWatch; a denied PutMetricData changes nothing else")
+        @Test(
+            "notify.metrics: the run's figures read back from CloudWatch; a denied PutMetricData changes nothing else")
         func runMetricsArePublished() async throws {
             let (bed, environment) = try await freshTestBed()
             try await bed.seed(NightScenario.scenario)
             let configName = "it-\(UUID().uuidString.prefix(8))"
-            let yaml = tokyoConfig(NightScenario.jobs + "notify:\n  metrics: {namespace: BatchwatchIT, config_name: \(configName)}\n")
+            let yaml = tokyoConfig(
+                NightScenario.jobs + "notify:\n  metrics: {namespace: BatchwatchIT, config_name: \(configName)}\n")
             let run = try await runCheckBinary(yaml: yaml, environment: environment)
             #expect(run.status == 1, "stderr: \(run.stderr)")
             #expect((try await bed.calls())["monitoring:PutMetricData"] == 1)
@@ -173,7 +186,8 @@ extension IntegrationTests {
                         ("MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.2.Value", kind),
                     ]
                 }
-                let answer = try await client.query(.cloudWatch, action: "GetMetricData", version: "2010-08-01", parameters: parameters)
+                let answer = try await client.query(
+                    .cloudWatch, action: "GetMetricData", version: "2010-08-01", parameters: parameters)
                 let values = answer.firstDescendant(named: "Values")?.children.compactMap { Double($0.text) } ?? []
                 return values.isEmpty ? nil : values.reduce(0, +)
             }

@@ -15,7 +15,9 @@ extension IntegrationTests {
         static let webhookSecret = "hook" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
         static let webhookSecretPath = "T000/B000/\(webhookSecret)"
 
-        @Test("webhook: --dry-run posts and records nothing; one post per window; a re-run posts nothing; --force posts again")
+        @Test(
+            "webhook: --dry-run posts and records nothing; one post per window; a re-run posts nothing; --force posts again"
+        )
         func webhookPostsOncePerWindow() async throws {
             var bench = try await DeliveryBench.start()
             let receiver = try SlackReceiver()
@@ -38,7 +40,9 @@ extension IntegrationTests {
             let post = try #require(receiver.posts.first)
             #expect(post.path == "/services/\(Self.webhookSecretPath)")
             #expect(post.contentType?.hasPrefix("application/json") == true)
-            #expect(String(decoding: post.body, as: UTF8.self) + "\n" == preview.stdoutText, "--format slack --dry-run shows exactly what is posted")
+            #expect(
+                String(decoding: post.body, as: UTF8.self) + "\n" == preview.stdoutText,
+                "--format slack --dry-run shows exactly what is posted")
             let blocks = try #require(post.json["blocks"] as? [[String: Any]])
             let header = try #require(blocks.first?["text"] as? [String: Any])
             #expect(header["text"] as? String == "batchwatch: 1 problem on 2026-11-20")
@@ -61,7 +65,9 @@ extension IntegrationTests {
             #expect(receiver.posts.count == 2)
             #expect(receiver.posts.last?.body == post.body)
 
-            let written = bench.outputs + filesWritten(under: bench.stateDirectory).map { (what: "state file \($0.path)", text: $0.contents) }
+            let written =
+                bench.outputs
+                + filesWritten(under: bench.stateDirectory).map { (what: "state file \($0.path)", text: $0.contents) }
             #expect(secretLeaks(["webhook secret": Self.webhookSecret], in: written) == [])
         }
 
@@ -86,7 +92,9 @@ extension IntegrationTests {
             #expect(filesWritten(under: bench.stateDirectory).map(\.path) == ["delivered.json"])
         }
 
-        @Test("webhook answering 500 forever: retried, spooled (path on stderr), exit 3; the next run sends the spooled digest")
+        @Test(
+            "webhook answering 500 forever: retried, spooled (path on stderr), exit 3; the next run sends the spooled digest"
+        )
         func serverErrorSpoolsThenResends() async throws {
             var bench = try await DeliveryBench.start()
             let failing = try SlackReceiver(then: .serverError)
@@ -106,12 +114,17 @@ extension IntegrationTests {
             let spoolDirectory = bench.stateDirectory.appendingPathComponent("spool").path
             #expect(spoolPath.hasPrefix(spoolDirectory + "/"))
             let written = filesWritten(under: bench.stateDirectory)
-            #expect(written.map(\.path) == ["spool/" + URL(fileURLWithPath: spoolPath).lastPathComponent], "no state file yet")
+            #expect(
+                written.map(\.path) == ["spool/" + URL(fileURLWithPath: spoolPath).lastPathComponent],
+                "no state file yet")
             let spooled = try #require(
-                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: spoolPath))) as? [String: Any])
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: spoolPath)))
+                    as? [String: Any])
             #expect(spooled["target"] as? String == "slack")
             let spooledBody = try #require((spooled["payload"] as? [String: Any])?["body"] as? String)
-            #expect(Data(spooledBody.utf8) == failing.posts.first?.body, "the spool holds exactly the digest that was posted")
+            #expect(
+                Data(spooledBody.utf8) == failing.posts.first?.body,
+                "the spool holds exactly the digest that was posted")
             var everything = bench.outputs + written.map { (what: "spool file \($0.path)", text: $0.contents) }
 
             // A copy of this state, for re-running the same window below.
@@ -129,7 +142,8 @@ extension IntegrationTests {
             #expect(receiver.posts.map { String(decoding: $0.body, as: UTF8.self) } == [spooledBody])
             let afterResend = filesWritten(under: bench.stateDirectory)
             #expect(afterResend.map(\.path) == ["delivered.json"], "the spool file is removed once delivered")
-            #expect(afterResend.first?.contents.contains("2026-11-19T15:00:00Z") == true, "the spooled window is recorded")
+            #expect(
+                afterResend.first?.contents.contains("2026-11-19T15:00:00Z") == true, "the spooled window is recorded")
             everything += afterResend.map { (what: "state file \($0.path)", text: $0.contents) }
 
             // The failed window again: recorded as delivered by the re-send, so nothing is posted.
@@ -196,7 +210,9 @@ extension IntegrationTests {
             let message = try #require(envelope["Message"] as? String)
             #expect(message + "\n" == run.stdoutText, "the Message is the text digest")
             #expect(message.contains("nightly-etl") && message.contains("LoadToRedshift"))
-            #expect(preview.stdoutText == "Subject: \(subject)\n\n\(message)\n", "--format sns --dry-run shows what is published")
+            #expect(
+                preview.stdoutText == "Subject: \(subject)\n\n\(message)\n",
+                "--format sns --dry-run shows what is published")
 
             let again = try await bench.check(config)
             #expect(again.status == 1, "stderr: \(again.stderr)")
@@ -222,10 +238,12 @@ extension IntegrationTests {
             let messages = try await DeliveryInbox.newMessages(queueUrl: queueUrl, environment: bench.environment)
             #expect(messages.count == 1)
             let envelope = try #require(messages.first?.envelope)
-            #expect(envelope["Subject"] == nil || envelope["Subject"] is NSNull, "a Chatbot notification has no Subject")
+            #expect(
+                envelope["Subject"] == nil || envelope["Subject"] is NSNull, "a Chatbot notification has no Subject")
             let message = try #require(envelope["Message"] as? String)
             #expect(message + "\n" == preview.stdoutText, "--format sns --dry-run shows what is published")
-            let notification = try #require(try JSONSerialization.jsonObject(with: Data(message.utf8)) as? [String: Any])
+            let notification = try #require(
+                try JSONSerialization.jsonObject(with: Data(message.utf8)) as? [String: Any])
             #expect(Set(notification.keys) == ["version", "source", "content", "metadata"])
             #expect(notification["version"] as? String == "1.0")
             #expect(notification["source"] as? String == "custom")
@@ -233,29 +251,38 @@ extension IntegrationTests {
             let content = try #require(notification["content"] as? [String: Any])
             #expect(content["textType"] as? String == "client-markdown")
             let digest = markdown.stdoutText.trimmingCharacters(in: .newlines)
-            let headline = try #require(digest.split(separator: "\n").first).trimmingCharacters(in: CharacterSet(charactersIn: "*"))
+            let headline = try #require(digest.split(separator: "\n").first).trimmingCharacters(
+                in: CharacterSet(charactersIn: "*"))
             #expect(content["title"] as? String == "batchwatch: \(headline)")
             #expect((content["title"] as? String)?.contains("1 failed") == true)
             #expect(content["description"] as? String == digest, "the description is the Markdown digest")
             #expect((content["description"] as? String)?.contains("LoadToRedshift") == true)
-            #expect(content["nextSteps"] as? [String] == ["Open the failed executions from the links above, then redrive or re-run them"])
+            #expect(
+                content["nextSteps"] as? [String] == [
+                    "Open the failed executions from the links above, then redrive or re-run them"
+                ])
             #expect(content["keywords"] as? [String] == ["batchwatch", "problems", "failed"])
 
             let metadata = try #require(notification["metadata"] as? [String: Any])
             #expect(metadata["threadId"] as? String == "batchwatch-2026-11-20")
         }
 
-        @Test("120 failed runs: one post of exactly 50 blocks in time order, '…and N more', within Slack's limits, a complete fallback")
+        @Test(
+            "120 failed runs: one post of exactly 50 blocks in time order, '…and N more', within Slack's limits, a complete fallback"
+        )
         func blockLimitsWith120Findings() async throws {
             let start = jst("2026-11-20T00:05:00")
             let executions = (0..<120).map { index in
                 let at = start.addingTimeInterval(Double(index) * 600)
                 return TestBed.Scenario.Execution(
                     start: at, stop: at.addingTimeInterval(60), status: .failed,
-                    failure: .init(state: "Step\(index)", error: "States.TaskFailed", cause: String(repeating: "x", count: 400)))
+                    failure: .init(
+                        state: "Step\(index)", error: "States.TaskFailed", cause: String(repeating: "x", count: 400)))
             }
             var bench = try await DeliveryBench.start(
-                scenario: TestBed.Scenario(stateMachines: [.init(name: "bulk-etl", region: Fixed.region, executions: executions)]))
+                scenario: TestBed.Scenario(stateMachines: [
+                    .init(name: "bulk-etl", region: Fixed.region, executions: executions)
+                ]))
             let receiver = try SlackReceiver()
             defer { receiver.stop() }
             bench.useWebhook(of: receiver, secretPath: Self.webhookSecretPath)
@@ -270,19 +297,26 @@ extension IntegrationTests {
             #expect(blocks.count == 50)
             func text(of block: [String: Any]) -> String {
                 ((block["text"] as? [String: Any])?["text"] as? String)
-                    ?? ((block["elements"] as? [[String: Any]])?.compactMap { $0["text"] as? String }.joined(separator: "\n") ?? "")
+                    ?? ((block["elements"] as? [[String: Any]])?.compactMap { $0["text"] as? String }.joined(
+                        separator: "\n") ?? "")
             }
             #expect(blocks.first?["type"] as? String == "header")
             #expect(text(of: blocks[0]) == "batchwatch: 120 problems on 2026-11-20")
             #expect(text(of: blocks[0]).count <= 150)
             let sections = blocks.filter { $0["type"] as? String == "section" }
             #expect(sections.allSatisfy { text(of: $0).count <= 3000 })
-            #expect(sections.allSatisfy { text(of: $0).contains("*bulk-etl* · failed") && text(of: $0).contains("|Open execution>") })
+            #expect(
+                sections.allSatisfy {
+                    text(of: $0).contains("*bulk-etl* · failed") && text(of: $0).contains("|Open execution>")
+                })
             #expect(sections.first.map(text(of:))?.contains("Step0") == true, "time order among equals")
             let more = "…and \(120 - sections.count) more (120 problems in all: 120 failed)"
-            #expect(blocks.contains { $0["type"] as? String == "context" && text(of: $0).hasPrefix(more) }, "no '\(more)'")
+            #expect(
+                blocks.contains { $0["type"] as? String == "context" && text(of: $0).hasPrefix(more) }, "no '\(more)'")
             let fallback = try #require(message["text"] as? String)
-            #expect(fallback.split(separator: "\n").filter { $0.contains("bulk-etl") }.count == 120, "the fallback is complete")
+            #expect(
+                fallback.split(separator: "\n").filter { $0.contains("bulk-etl") }.count == 120,
+                "the fallback is complete")
         }
 
         @Test("no secret in anything written: stdout, stderr (trace logs), state file, spool, SNS messages")
@@ -293,7 +327,8 @@ extension IntegrationTests {
             let refusing = try SlackReceiver(then: .rejected(status: 404, reason: "no_service"))
             bench.useWebhook(of: refusing, secretPath: Self.webhookSecretPath)
             let refusingURL = try #require(bench.environment["SLACK_WEBHOOK_URL"])
-            let config = try bench.configFile(notify: DeliveryBench.webhookNotify + "  sns:\n    topic_arn: \(topic.topicArn)\n")
+            let config = try bench.configFile(
+                notify: DeliveryBench.webhookNotify + "  sns:\n    topic_arn: \(topic.topicArn)\n")
             var written: [(what: String, text: String)] = []
 
             let refused = try await bench.check(config, logLevel: "trace")
@@ -301,10 +336,13 @@ extension IntegrationTests {
             #expect(refused.status == 3, "stderr: \(refused.stderr)")
             #expect(try refused.deliverySummary() == ["slack failed", "sns ok"])
             #expect(refusing.posts.first?.path == "/services/\(Self.webhookSecretPath)", "the secret was used")
-            #expect(refused.stderr.contains("no_service") && refused.stderr.contains("/services/…"), "stderr: \(refused.stderr)")
+            #expect(
+                refused.stderr.contains("no_service") && refused.stderr.contains("/services/…"),
+                "stderr: \(refused.stderr)")
             let afterRefusal = filesWritten(under: bench.stateDirectory)
             #expect(afterRefusal.map(\.path).first == "delivered.json", "SNS accepted its digest")
-            #expect(afterRefusal.dropFirst().map { $0.path.hasPrefix("spool/slack-") } == [true], "one Slack spool file")
+            #expect(
+                afterRefusal.dropFirst().map { $0.path.hasPrefix("spool/slack-") } == [true], "one Slack spool file")
             written += afterRefusal.map { (what: "after the refused run: \($0.path)", text: $0.contents) }
 
             let receiver = try SlackReceiver()
@@ -336,7 +374,9 @@ extension IntegrationTests {
             #expect(secretLeaks(secrets, in: written) == [])
         }
 
-        @Test("bot token through chat.postMessage (Deliverer, API base on loopback): ok:false spooled, then sent; token nowhere")
+        @Test(
+            "bot token through chat.postMessage (Deliverer, API base on loopback): ok:false spooled, then sent; token nowhere"
+        )
         func botTokenNeverWritten() async throws {
             let (bed, environment) = try await freshTestBed()
             try await bed.seed(DeliveryBench.scenario)
@@ -344,7 +384,9 @@ extension IntegrationTests {
             #expect(report.findings.map(\.kind) == [.failed])
 
             let token = "xoxb-1111-2222-" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
-            let botYAML = tokyoConfig(DeliveryBench.jobs + "notify:\n  slack:\n    token: ${SLACK_BOT_TOKEN}\n    channel: \"#batch-alerts\"\n")
+            let botYAML = tokyoConfig(
+                DeliveryBench.jobs
+                    + "notify:\n  slack:\n    token: ${SLACK_BOT_TOKEN}\n    channel: \"#batch-alerts\"\n")
             let settings = try ConfigurationLoader.parse(
                 yaml: botYAML, file: "bot.yml", environment: environment.merging(["SLACK_BOT_TOKEN": token]) { $1 }
             ).notify
@@ -354,7 +396,8 @@ extension IntegrationTests {
             let logs = LogRecorder()
             let deliverer = Deliverer(
                 settings: settings, stateDirectory: state.path, transport: URLSessionTransport.shared, awsClient: nil,
-                clock: SystemWallClock(), logger: logs.logger(), retryPolicy: .delivery(), slackAPIBaseURL: receiver.apiBaseURL,
+                clock: SystemWallClock(), logger: logs.logger(), retryPolicy: .delivery(),
+                slackAPIBaseURL: receiver.apiBaseURL,
                 random: { 1 })
             var written: [(what: String, text: String)] = []
 
@@ -380,7 +423,8 @@ extension IntegrationTests {
             written.append(("logs", logs.text))
             written.append(("descriptions", "\(settings) \(deliverer)"))
             for format in PayloadFormat.allCases {
-                written.append(("--format \(format)", Deliverer.payload(for: report, format: format, settings: settings)))
+                written.append(
+                    ("--format \(format)", Deliverer.payload(for: report, format: format, settings: settings)))
             }
 
             let secrets = [

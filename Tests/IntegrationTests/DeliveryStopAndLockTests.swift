@@ -5,9 +5,9 @@ import Testing
 @testable import TestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension IntegrationTests {
@@ -42,7 +42,9 @@ extension IntegrationTests {
             #expect(secretLeaks(["webhook path": Self.secretPath], in: bench.outputs) == [])
         }
 
-        @Test("SIGTERM during a slow Slack post: the digest on stdout and in the spool, exit 3; the next run posts it once")
+        @Test(
+            "SIGTERM during a slow Slack post: the digest on stdout and in the spool, exit 3; the next run posts it once"
+        )
         func sigtermDuringPostKeepsTheDigest() async throws {
             var bench = try await DeliveryBench.start()
             let slow = try SlackReceiver(then: .slow(seconds: 60))
@@ -66,7 +68,9 @@ extension IntegrationTests {
             #expect(try stopped.findings().count == 1)
             #expect(stopped.stderr.contains("stopped by SIGTERM"), "stderr: \(stopped.stderr)")
             let spooled = filesWritten(under: bench.stateDirectory)
-            #expect(spooled.count == 1 && spooled.allSatisfy { $0.path.hasPrefix("spool/slack-") }, "\(spooled.map(\.path))")
+            #expect(
+                spooled.count == 1 && spooled.allSatisfy { $0.path.hasPrefix("spool/slack-") }, "\(spooled.map(\.path))"
+            )
             let digest = try #require(
                 try JSONSerialization.jsonObject(with: Data((spooled.first?.contents ?? "").utf8)) as? [String: Any])
             #expect(((digest["payload"] as? [String: Any])?["body"] as? String).map { Data($0.utf8) } == posted)

@@ -30,7 +30,8 @@ struct DeliveryBench {
                     .init(start: jst("2026-11-19T02:00:04"), stop: jst("2026-11-19T02:40:00")),
                     .init(
                         start: jst("2026-11-20T02:00:05"), stop: jst("2026-11-20T02:14:09"), status: .failed,
-                        failure: .init(state: "LoadToRedshift", error: "States.TaskFailed", cause: "connection refused")),
+                        failure: .init(state: "LoadToRedshift", error: "States.TaskFailed", cause: "connection refused")
+                    ),
                 ])
         ],
         topics: [.init(name: "batch-alerts", region: Fixed.region, subscribeQueue: "batch-alerts-inbox")])
@@ -77,7 +78,9 @@ struct DeliveryBench {
     }
 
     /// `check --config F --date D --now Fixed.now --format F [extra]`.
-    static func checkArguments(_ config: String, date: String = Fixed.date, format: String = "json", _ extra: [String] = []) -> [String] {
+    static func checkArguments(
+        _ config: String, date: String = Fixed.date, format: String = "json", _ extra: [String] = []
+    ) -> [String] {
         ["check", "--config", config, "--date", date, "--now", Fixed.nowText, "--format", format] + extra
     }
 
@@ -99,7 +102,8 @@ struct DeliveryBench {
     ) async throws -> BinaryRun {
         var runEnvironment = environment
         runEnvironment["BATCHWATCH_LOG_LEVEL"] = logLevel
-        let arguments = ["check", "--config", config, "--date", date, "--now", Fixed.nowText, "--format", format] + extra
+        let arguments =
+            ["check", "--config", config, "--date", date, "--now", Fixed.nowText, "--format", format] + extra
         let run = try await runBatchwatch(arguments, environment: runEnvironment)
         let label = arguments.dropFirst(3).joined(separator: " ")
         outputs.append(("stdout of check \(label)", run.stdoutText))
@@ -129,7 +133,9 @@ func filesWritten(under directory: URL) -> [(path: String, contents: String)] {
     return paths.filter { $0 != "batchwatch.lock" }.sorted().compactMap { path in
         var isDirectory: ObjCBool = false
         let full = directory.appendingPathComponent(path).path
-        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            return nil
+        }
         return (path, String(decoding: FileManager.default.contents(atPath: full) ?? Data(), as: UTF8.self))
     }
 }
@@ -170,13 +176,16 @@ enum DeliveryInbox {
     }
 
     /// The SQS message bodies not received before, as (raw body, SNS envelope).
-    static func newMessages(queueUrl: String, environment: [String: String]) async throws
+    static func newMessages(
+        queueUrl: String, environment: [String: String]
+    ) async throws
         -> [(body: String, envelope: [String: Any])]
     {
         let client = try makeClient(environment: environment, region: Fixed.region)
         var bodies: [String] = []
         while true {
-            let received: Received = try await client.json(service, target: "ReceiveMessage", body: Receive(queueUrl: queueUrl))
+            let received: Received = try await client.json(
+                service, target: "ReceiveMessage", body: Receive(queueUrl: queueUrl))
             let batch = received.messages ?? []
             if batch.isEmpty { break }
             bodies += batch.map(\.body)

@@ -3,8 +3,8 @@ import BatchwatchCheck
 import BatchwatchConfig
 import Foundation
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// Every integration test shares one test bed and resets it, so they all run one after another
 /// under this suite (each file adds a nested suite in an extension).
@@ -64,24 +64,30 @@ final class SkippingClock: WallClock, @unchecked Sendable {
 /// first must find exactly what listing finds, in every scenario these tests seed. Returns the
 /// listing run's report; the test bed's call counts are those of the listing run alone.
 func runCheck(
-    yaml: String, environment: [String: String], window selection: WindowSelection = .date(Fixed.date), now: Date = Fixed.now
+    yaml: String, environment: [String: String], window selection: WindowSelection = .date(Fixed.date),
+    now: Date = Fixed.now
 ) async throws -> CheckReport {
     var configuration = try ConfigurationLoader.parse(yaml: yaml, file: "it.yml", environment: environment)
     let window = try selection.resolve(now: now, timeZone: configuration.timeZone)
     let client = try makeClient(environment: environment, region: configuration.region)
     configuration.metrics = .auto
-    let metricsFirst = await Checker(configuration: configuration, client: client, logger: quietLogger).run(window: window, now: now)
+    let metricsFirst = await Checker(configuration: configuration, client: client, logger: quietLogger).run(
+        window: window, now: now)
     try await TestBed.shared().resetCalls()
     configuration.metrics = .off
-    let listing = await Checker(configuration: configuration, client: client, logger: quietLogger).run(window: window, now: now)
-    #expect(metricsFirst.findings.map(withoutRequestId) == listing.findings.map(withoutRequestId), "metrics: auto found other findings than metrics: off")
+    let listing = await Checker(configuration: configuration, client: client, logger: quietLogger).run(
+        window: window, now: now)
+    #expect(
+        metricsFirst.findings.map(withoutRequestId) == listing.findings.map(withoutRequestId),
+        "metrics: auto found other findings than metrics: off")
     return listing
 }
 
 /// `finding` with the request id of its AWS error (different on every call) left out.
 func withoutRequestId(_ finding: Finding) -> Finding {
     var finding = finding
-    finding.cause = finding.cause?.replacingOccurrences(of: #"request id [^)]*"#, with: "request id", options: .regularExpression)
+    finding.cause = finding.cause?.replacingOccurrences(
+        of: #"request id [^)]*"#, with: "request id", options: .regularExpression)
     return finding
 }
 

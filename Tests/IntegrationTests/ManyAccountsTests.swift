@@ -1,7 +1,7 @@
 import AWSClient
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 extension IntegrationTests {
     /// Issue 17 through the real binary: every account and Region in one digest, against member
@@ -55,7 +55,9 @@ extension IntegrationTests {
 
         /// prod and staging both run nightly-etl in Tokyo (prod's failed, staging's never started);
         /// staging runs billing in us-east-1 (failed); prod has an unscheduled machine in us-east-1.
-        static func seedWorld(organization: Organization? = nil, prodExternalId: String? = "ext-prod") async throws -> [String: String] {
+        static func seedWorld(
+            organization: Organization? = nil, prodExternalId: String? = "ext-prod"
+        ) async throws -> [String: String] {
             let (bed, environment) = try await freshTestBed()
             _ = try await bed.seed(
                 Scenario(
@@ -118,12 +120,13 @@ extension IntegrationTests {
             #expect(document["status"] as? String == "incomplete")
             let findings = try run.findings()
             let summaries = Set(findings.map(Self.summary))
-            #expect(summaries.isSuperset(of: [
-                "failed nightly-etl \(Self.prod) ap-northeast-1",
-                "missing nightly-etl \(Self.staging) ap-northeast-1",
-                "failed billing \(Self.staging) us-east-1",
-                "failed adhoc \(Self.prod) us-east-1",
-            ]), "\(summaries.sorted())")
+            #expect(
+                summaries.isSuperset(of: [
+                    "failed nightly-etl \(Self.prod) ap-northeast-1",
+                    "missing nightly-etl \(Self.staging) ap-northeast-1",
+                    "failed billing \(Self.staging) us-east-1",
+                    "failed adhoc \(Self.prod) us-east-1",
+                ]), "\(summaries.sorted())")
             // The pinned job is read in staging only; the job name shared by two accounts is two findings.
             #expect(findings.filter { $0["job"] as? String == "billing" }.count == 1)
             // The denied account: one check_error per Region, naming it and the API; nothing else of it.
@@ -158,7 +161,8 @@ extension IntegrationTests {
         @Test func organizationChecksItsActiveAccountsLessTheExcluded() async throws {
             let organization = Organization(accounts: [
                 OrgAccount(id: Self.prod, name: "prod"), OrgAccount(id: Self.staging, name: "staging"),
-                OrgAccount(id: Self.denied, name: "denied"), OrgAccount(id: "555555555555", name: "closed", status: "SUSPENDED"),
+                OrgAccount(id: Self.denied, name: "denied"),
+                OrgAccount(id: "555555555555", name: "closed", status: "SUSPENDED"),
             ])
             let environment = try await Self.seedWorld(organization: organization, prodExternalId: nil)
             let yaml = """
@@ -167,25 +171,31 @@ extension IntegrationTests {
                 regions: [ap-northeast-1, us-east-1]
                 organization: {role_name: batchwatch-reader, exclude: ["\(Self.denied)", master]}
 
-                """ + Self.jobs.replacingOccurrences(of: "state_machine: nightly-etl", with: "state_machine: nightly-etl\n    accounts: [\"\(Self.staging)\"]")
+                """
+                + Self.jobs.replacingOccurrences(
+                    of: "state_machine: nightly-etl",
+                    with: "state_machine: nightly-etl\n    accounts: [\"\(Self.staging)\"]")
             let run = try await runCheckBinary(yaml: yaml, environment: environment)
             let findings = try run.findings()
             let accounts = Set(findings.compactMap { $0["account"] as? String })
             #expect(accounts == [Self.prod, Self.staging], "\(findings.map(Self.summary))")
             // nightly-etl is a job only where it is pinned; in prod its machine is an unscheduled one.
-            #expect(Set(findings.map(Self.summary)) == [
-                "failed nightly-etl \(Self.prod) ap-northeast-1",
-                "missing nightly-etl \(Self.staging) ap-northeast-1",
-                "failed billing \(Self.staging) us-east-1",
-                "failed adhoc \(Self.prod) us-east-1",
-            ], "\(findings.map(Self.summary))")
+            #expect(
+                Set(findings.map(Self.summary)) == [
+                    "failed nightly-etl \(Self.prod) ap-northeast-1",
+                    "missing nightly-etl \(Self.staging) ap-northeast-1",
+                    "failed billing \(Self.staging) us-east-1",
+                    "failed adhoc \(Self.prod) us-east-1",
+                ], "\(findings.map(Self.summary))")
             #expect(run.status == 1, "\(run.stderr)")
             let checked = try #require(try run.jsonDocument()["checked"] as? [String: Any])
             #expect(checked["accounts"] as? Int == 2)
         }
 
         /// A client in member `account`'s reader role, for creating its rules and schedules.
-        static func memberClient(_ account: String, region: String, externalId: String? = nil, environment: [String: String]) throws -> AWSClient {
+        static func memberClient(
+            _ account: String, region: String, externalId: String? = nil, environment: [String: String]
+        ) throws -> AWSClient {
             let base = try makeClient(environment: environment, region: region)
             let role = AssumeRoleCredentialProvider(
                 sts: base, roleArn: "arn:aws:iam::\(account):role/batchwatch-reader", externalId: externalId)
@@ -203,43 +213,67 @@ extension IntegrationTests {
             let environment = try await seedWorld()
             let tokyo = "ap-northeast-1"
             try await memberClient(Self.prod, region: tokyo, externalId: "ext-prod", environment: environment).create(
-                TestBed.EventBridgeRule("etl-nightly", schedule: "cron(0 17 * * ? *)", stateMachineArn: machineArn("nightly-etl", prod, tokyo)))
+                TestBed.EventBridgeRule(
+                    "etl-nightly", schedule: "cron(0 17 * * ? *)",
+                    stateMachineArn: machineArn("nightly-etl", prod, tokyo)))
             try await memberClient(Self.staging, region: tokyo, environment: environment).create(
                 TestBed.SchedulerSchedule(
                     "etl-nightly", expression: "cron(0 2 * * ? *)", timeZone: "Asia/Tokyo",
                     targetArn: machineArn("nightly-etl", staging, tokyo)))
             try await memberClient(Self.staging, region: "us-east-1", environment: environment).create(
-                TestBed.EventBridgeRule("billing-daily", schedule: "cron(0 19 * * ? *)", stateMachineArn: machineArn("billing", staging, "us-east-1")))
+                TestBed.EventBridgeRule(
+                    "billing-daily", schedule: "cron(0 19 * * ? *)",
+                    stateMachineArn: machineArn("billing", staging, "us-east-1")))
             return environment
         }
 
         @Test func discoverListsEveryAccountAndRegionAndWritesAConfigValidateAccepts() async throws {
             let environment = try await Self.seedScheduledWorld()
-            let run = try await runBatchwatch(["discover", "--config", try writeConfig(Self.accountsConfig)], environment: environment)
+            let run = try await runBatchwatch(
+                ["discover", "--config", try writeConfig(Self.accountsConfig)], environment: environment)
             let yaml = String(decoding: run.stdout, as: UTF8.self)
             // denied and gone cannot be read: exit 3, and still every other account's jobs.
             #expect(run.status == 3, "\(run.stderr)")
-            #expect(yaml.contains("  - name: \"nightly-etl (prod ap-northeast-1)\"\n    state_machine: \"nightly-etl\"\n    accounts: [\"prod\"]\n    regions: [\"ap-northeast-1\"]"), "\(yaml)")
-            #expect(yaml.contains("  - name: \"nightly-etl (staging ap-northeast-1)\"\n    state_machine: \"nightly-etl\"\n    accounts: [\"staging\"]\n    regions: [\"ap-northeast-1\"]"), "\(yaml)")
-            #expect(yaml.contains("  - name: \"billing\"\n    state_machine: \"billing\"\n    accounts: [\"staging\"]\n    regions: [\"us-east-1\"]"), "\(yaml)")
-            #expect(yaml.contains("# - adhoc (prod us-east-1): \(Self.machineArn("adhoc", Self.prod, "us-east-1"))"), "\(yaml)")
+            #expect(
+                yaml.contains(
+                    "  - name: \"nightly-etl (prod ap-northeast-1)\"\n    state_machine: \"nightly-etl\"\n    accounts: [\"prod\"]\n    regions: [\"ap-northeast-1\"]"
+                ), "\(yaml)")
+            #expect(
+                yaml.contains(
+                    "  - name: \"nightly-etl (staging ap-northeast-1)\"\n    state_machine: \"nightly-etl\"\n    accounts: [\"staging\"]\n    regions: [\"ap-northeast-1\"]"
+                ), "\(yaml)")
+            #expect(
+                yaml.contains(
+                    "  - name: \"billing\"\n    state_machine: \"billing\"\n    accounts: [\"staging\"]\n    regions: [\"us-east-1\"]"
+                ), "\(yaml)")
+            #expect(
+                yaml.contains("# - adhoc (prod us-east-1): \(Self.machineArn("adhoc", Self.prod, "us-east-1"))"),
+                "\(yaml)")
             #expect(!yaml.contains("ext-prod"))
             // One comment and one stderr line per unreadable account (and Region).
             let comments = yaml.split(separator: "\n").filter { $0.hasPrefix("# - denied") || $0.hasPrefix("# - gone") }
             #expect(comments.count == 3, "\(yaml)")
-            #expect(comments.contains { $0.contains("denied (\(Self.denied)) could not be read in ap-northeast-1") && $0.contains("ListStateMachines") })
+            #expect(
+                comments.contains {
+                    $0.contains("denied (\(Self.denied)) could not be read in ap-northeast-1")
+                        && $0.contains("ListStateMachines")
+                })
             #expect(comments.contains { $0.hasPrefix("# - gone") && $0.contains("AssumeRole") })
-            #expect(run.stderr.split(separator: "\n").filter { $0.hasPrefix("batchwatch: discover:") }.count == 3, "\(run.stderr)")
+            #expect(
+                run.stderr.split(separator: "\n").filter { $0.hasPrefix("batchwatch: discover:") }.count == 3,
+                "\(run.stderr)")
             #expect(run.stderr.contains("WHERE"))
 
-            let validated = try await runBatchwatch(["validate", "--config", try writeConfig(yaml)], environment: environment)
+            let validated = try await runBatchwatch(
+                ["validate", "--config", try writeConfig(yaml)], environment: environment)
             #expect(validated.status == 0, "\(validated.stderr)\n\(yaml)")
         }
 
         @Test func validateAgainstAWSComparesEachJobWhereItIsChecked() async throws {
             let environment = try await Self.seedScheduledWorld()
             let run = try await runBatchwatch(
-                ["validate", "--against-aws", "--config", try writeConfig(Self.accountsConfig)], environment: environment)
+                ["validate", "--against-aws", "--config", try writeConfig(Self.accountsConfig)],
+                environment: environment)
             let out = String(decoding: run.stdout, as: UTF8.self)
             #expect(run.status == 3, "\(run.stderr)")
             #expect(out.contains("Against AWS (every account and Region), the next 14 days:"))
@@ -255,10 +289,14 @@ extension IntegrationTests {
 
         @Test func oneAccountOneRegionStillNamesBoth() async throws {
             let (bed, environment) = try await freshTestBed()
-            _ = try await bed.seed(Scenario(accounts: [], stateMachines: [
-                Machine(name: "adhoc", account: "123456789012", region: "ap-northeast-1",
-                        executions: [Self.failed("2026-11-20T12:00:00+09:00", "2026-11-20T12:01:00+09:00")]),
-            ]))
+            _ = try await bed.seed(
+                Scenario(
+                    accounts: [],
+                    stateMachines: [
+                        Machine(
+                            name: "adhoc", account: "123456789012", region: "ap-northeast-1",
+                            executions: [Self.failed("2026-11-20T12:00:00+09:00", "2026-11-20T12:01:00+09:00")])
+                    ]))
             let run = try await runCheckBinary(yaml: tokyoConfig(""), environment: environment)
             let findings = try run.findings()
             #expect(findings.map(Self.summary) == ["failed adhoc 123456789012 ap-northeast-1"])

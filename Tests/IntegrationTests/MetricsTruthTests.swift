@@ -1,8 +1,8 @@
 import BatchwatchCheck
 import BatchwatchConfig
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 extension IntegrationTests {
     /// Issue 12: metrics that were not delivered, arrive late, lack an outcome, or show more than
@@ -23,7 +23,8 @@ extension IntegrationTests {
                     executions: [
                         .init(start: jst("2026-11-19T23:50:00"), stop: jst("2026-11-20T00:20:00")),
                         .init(
-                            start: jst("2026-11-20T02:00:05"), stop: jst("2026-11-20T02:12:00"), status: .failed, failure: failure,
+                            start: jst("2026-11-20T02:00:05"), stop: jst("2026-11-20T02:12:00"), status: .failed,
+                            failure: failure,
                             metricsOmitted: omitted),
                     ],
                     metrics: metrics, metricsUntil: metricsUntil, extraMetrics: extra)
@@ -31,7 +32,9 @@ extension IntegrationTests {
         }
 
         static func jobs(_ names: [String]) -> String {
-            "jobs:\n" + names.map { "  - {name: \($0)-job, state_machine: \($0)-job, schedule: \"cron(0 2 * * ? *)\"}\n" }.joined()
+            "jobs:\n"
+                + names.map { "  - {name: \($0)-job, state_machine: \($0)-job, schedule: \"cron(0 2 * * ? *)\"}\n" }
+                .joined()
         }
 
         @Test(
@@ -45,7 +48,10 @@ extension IntegrationTests {
             let (bed, environment) = try await freshTestBed()
             try await bed.seed(TestBed.Scenario(stateMachines: machines))
             let report = try await runCheck(yaml: tokyoConfig(Self.jobs([name])), environment: environment)
-            #expect(report.findings.map { "\($0.kind.rawValue) \($0.job)" }.sorted() == ["failed \(name)", "failed \(name)-job"])
+            #expect(
+                report.findings.map { "\($0.kind.rawValue) \($0.job)" }.sorted() == [
+                    "failed \(name)", "failed \(name)-job",
+                ])
         }
 
         @Test("a datapoint no execution explains sends the machine to listing, which finds all well")
@@ -55,12 +61,14 @@ extension IntegrationTests {
             let machines = ["extra-job", "extra"].map { machine in
                 TestBed.Scenario.StateMachine(
                     name: machine, region: Fixed.region,
-                    executions: [.init(start: jst("2026-11-20T02:00:05"), stop: jst("2026-11-20T02:12:00"))], extraMetrics: extra)
+                    executions: [.init(start: jst("2026-11-20T02:00:05"), stop: jst("2026-11-20T02:12:00"))],
+                    extraMetrics: extra)
             }
             try await bed.seed(TestBed.Scenario(stateMachines: machines))
             let report = try await runCheck(yaml: tokyoConfig(Self.jobs(["extra"])), environment: environment)
             #expect(report.findings.isEmpty)
-            let listed = try await metricsFirstListings(yaml: tokyoConfig(Self.jobs(["extra"])), environment: environment)
+            let listed = try await metricsFirstListings(
+                yaml: tokyoConfig(Self.jobs(["extra"])), environment: environment)
             #expect(listed == 2, "both machines are listed: their starts and outcomes do not balance")
         }
 
@@ -76,7 +84,8 @@ extension IntegrationTests {
                     ])
             }
             try await bed.seed(TestBed.Scenario(stateMachines: machines))
-            let listed = try await metricsFirstListings(yaml: tokyoConfig(Self.jobs(["fine"])), environment: environment)
+            let listed = try await metricsFirstListings(
+                yaml: tokyoConfig(Self.jobs(["fine"])), environment: environment)
             #expect(listed == 0)
         }
     }
@@ -90,6 +99,7 @@ func metricsFirstListings(yaml: String, environment: [String: String]) async thr
     let client = try makeClient(environment: environment, region: configuration.region)
     let bed = try await TestBed.shared()
     try await bed.resetCalls()
-    _ = await Checker(configuration: configuration, client: client, logger: quietLogger).run(window: window, now: Fixed.now)
+    _ = await Checker(configuration: configuration, client: client, logger: quietLogger).run(
+        window: window, now: Fixed.now)
     return try await bed.calls()["states:ListExecutions"]
 }

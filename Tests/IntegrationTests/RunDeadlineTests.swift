@@ -14,9 +14,11 @@ extension IntegrationTests {
             return (run, Date().timeIntervalSince(start))
         }
 
-        @Test("a silent or trickling AWS endpoint: exit 3 and a check_error by the deadline", arguments: [
-            MisbehavingServer.Behaviour.silent, .trickle(interval: 0.5),
-        ])
+        @Test(
+            "a silent or trickling AWS endpoint: exit 3 and a check_error by the deadline",
+            arguments: [
+                MisbehavingServer.Behaviour.silent, .trickle(interval: 0.5),
+            ])
         func silentAWS(behaviour: MisbehavingServer.Behaviour) async throws {
             let server = try MisbehavingServer(behaviour)
             defer { server.stop() }
@@ -27,7 +29,10 @@ extension IntegrationTests {
             let path = try writeConfig(tokyoConfig("jobs: []\n"))
             let (run, seconds) = try await Self.elapsed {
                 try await runBatchwatch(
-                    ["check", "--config", path, "--date", Fixed.date, "--now", Fixed.nowText, "--format", "json", "--deadline-seconds", "6"],
+                    [
+                        "check", "--config", path, "--date", Fixed.date, "--now", Fixed.nowText, "--format", "json",
+                        "--deadline-seconds", "6",
+                    ],
                     environment: environment)
             }
             #expect(run.status == 3, "\(run.stderr)")
@@ -44,17 +49,21 @@ extension IntegrationTests {
             let server = try MisbehavingServer(.silent)
             defer { server.stop() }
             let state = TestBed.makeEmptyDirectory()
-            let yaml = tokyoConfig(NightScenario.jobs) + """
-                state_dir: \(state.path)
-                notify:
-                  slack:
-                    webhook_url: \(server.url("hooks/T0/B0/secret").absoluteString)
+            let yaml =
+                tokyoConfig(NightScenario.jobs) + """
+                    state_dir: \(state.path)
+                    notify:
+                      slack:
+                        webhook_url: \(server.url("hooks/T0/B0/secret").absoluteString)
 
-                """
+                    """
             let (run, seconds) = try await Self.elapsed {
                 try await runBatchwatch(
-                    ["check", "--config", try writeConfig(yaml), "--date", Fixed.date, "--now", Fixed.nowText, "--format", "json",
-                     "--deadline-seconds", "8"],
+                    [
+                        "check", "--config", try writeConfig(yaml), "--date", Fixed.date, "--now", Fixed.nowText,
+                        "--format", "json",
+                        "--deadline-seconds", "8",
+                    ],
                     environment: environment)
             }
             #expect(run.status == 3, "\(run.stderr)")

@@ -2,8 +2,8 @@ import AWSClient
 import BatchwatchCheck
 import BatchwatchConfig
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 extension IntegrationTests {
     /// Issue 6 end to end: `schedule: auto` reads the rules and schedules that start each job's state
@@ -62,16 +62,19 @@ extension IntegrationTests {
                 TestBed.SchedulerSchedule(
                     "weekly-paused", expression: "cron(0 4 * * ? *)", timeZone: "Asia/Tokyo", state: "DISABLED",
                     targetArn: arn["weekly"]!))
-            try await client.create(TestBed.EventBridgeRule("dual-morning", schedule: "cron(0 17 * * ? *)", stateMachineArn: arn["dual"]!))
+            try await client.create(
+                TestBed.EventBridgeRule("dual-morning", schedule: "cron(0 17 * * ? *)", stateMachineArn: arn["dual"]!))
             try await client.create(
                 TestBed.SchedulerSchedule(
-                    "dual-afternoon", expression: "cron(0 14 * * ? *)", timeZone: "Asia/Tokyo", targetArn: arn["dual"]!))
+                    "dual-afternoon", expression: "cron(0 14 * * ? *)", timeZone: "Asia/Tokyo", targetArn: arn["dual"]!)
+            )
         }
 
         @Test("schedule: auto reports the missing runs of enabled schedules, none of a disabled one, and both of two")
         func autoChecksWhatAWSSchedules() async throws {
             let (bed, environment) = try await freshTestBed()
-            try await Self.seedAutoWorld(bed: bed, client: try makeClient(environment: environment, region: Fixed.region))
+            try await Self.seedAutoWorld(
+                bed: bed, client: try makeClient(environment: environment, region: Fixed.region))
             let report = try await runCheck(
                 yaml: tokyoConfig(Self.autoJobs, includeUnscheduled: false), environment: environment,
                 window: .date(Fixed.date), now: Fixed.now)
@@ -99,7 +102,8 @@ extension IntegrationTests {
         @Test("the binary: check --format json with schedule: auto gives the same missing runs, exit 1")
         func autoThroughTheBinary() async throws {
             let (bed, environment) = try await freshTestBed()
-            try await Self.seedAutoWorld(bed: bed, client: try makeClient(environment: environment, region: Fixed.region))
+            try await Self.seedAutoWorld(
+                bed: bed, client: try makeClient(environment: environment, region: Fixed.region))
             let run = try await runCheckBinary(
                 yaml: tokyoConfig(Self.autoJobs, includeUnscheduled: false), environment: environment)
 
@@ -149,7 +153,8 @@ extension IntegrationTests {
             #expect(report.findings.first?.job == "weekly-report")
         }
 
-        @Test("schedules that cannot be read: a check_error for schedule: auto; an explicit schedule on time reads none")
+        @Test(
+            "schedules that cannot be read: a check_error for schedule: auto; an explicit schedule on time reads none")
         func unreadableSchedules() async throws {
             let (bed, environment) = try await freshTestBed(deny: ["events:ListRules"])
             try await bed.seed(
@@ -166,15 +171,20 @@ extension IntegrationTests {
 
                 """
             let onTime = try await runCheck(
-                yaml: tokyoConfig(explicit, includeUnscheduled: false), environment: environment, window: .date(Fixed.date),
+                yaml: tokyoConfig(explicit, includeUnscheduled: false), environment: environment,
+                window: .date(Fixed.date),
                 now: Fixed.now)
             #expect(onTime.findings.isEmpty && onTime.notes.isEmpty, "\(onTime.findings) \(onTime.notes)")
             #expect(try await bed.calls()["events:ListRules"] == 0, "a job whose run came on time needs no rule read")
 
             let report = try await runCheck(
-                yaml: tokyoConfig(explicit + "  - {name: nightly-etl-auto, state_machine: nightly-etl, schedule: auto}\n", includeUnscheduled: false),
+                yaml: tokyoConfig(
+                    explicit + "  - {name: nightly-etl-auto, state_machine: nightly-etl, schedule: auto}\n",
+                    includeUnscheduled: false),
                 environment: environment, window: .date(Fixed.date), now: Fixed.now)
-            #expect(report.findings.map { "\($0.kind.rawValue) \($0.job)" } == ["check_error nightly-etl-auto"], "\(report.findings)")
+            #expect(
+                report.findings.map { "\($0.kind.rawValue) \($0.job)" } == ["check_error nightly-etl-auto"],
+                "\(report.findings)")
             #expect(report.findings.first?.cause?.contains("events:ListRules") == true, "\(report.findings)")
             #expect(report.status == .incomplete)
         }
@@ -186,13 +196,19 @@ extension IntegrationTests {
         func unreadableSchedulesOfSeveralMachines() async throws {
             let (bed, environment) = try await freshTestBed(deny: ["events:ListTargetsByRule"])
             try await bed.seed(
-                TestBed.Scenario(stateMachines: ["nightly-etl", "report", "export", "sync"].map { .init(name: $0, region: Fixed.region) }))
+                TestBed.Scenario(
+                    stateMachines: ["nightly-etl", "report", "export", "sync"].map {
+                        .init(name: $0, region: Fixed.region)
+                    }))
             let client = try makeClient(environment: environment, region: Fixed.region)
             for name in ["nightly-etl", "report", "export", "sync"] {
                 let arn = "arn:aws:states:\(Fixed.region):123456789012:stateMachine:\(name)"
-                try await client.create(TestBed.EventBridgeRule("\(name)-rule", schedule: "cron(0 17 * * ? *)", stateMachineArn: arn))
+                try await client.create(
+                    TestBed.EventBridgeRule("\(name)-rule", schedule: "cron(0 17 * * ? *)", stateMachineArn: arn))
             }
-            let jobs = ["nightly-etl", "report", "export", "sync"].map { "  - name: \($0)\n    state_machine: \($0)\n    schedule: auto\n" }
+            let jobs = ["nightly-etl", "report", "export", "sync"].map {
+                "  - name: \($0)\n    state_machine: \($0)\n    schedule: auto\n"
+            }
             let report = try await runCheck(
                 yaml: tokyoConfig("jobs:\n" + jobs.joined(), includeUnscheduled: false), environment: environment,
                 window: .date(Fixed.date), now: Fixed.now)
@@ -239,7 +255,9 @@ extension IntegrationTests {
             #expect(report.findings.first?.at == utc("2026-11-01T07:30:00"))
         }
 
-        @Test("a missing or late start says what AWS's schedules explain: a disabled rule, a changed or deleted one, a flexible window")
+        @Test(
+            "a missing or late start says what AWS's schedules explain: a disabled rule, a changed or deleted one, a flexible window"
+        )
         func problemsExplainedByAWSSchedules() async throws {
             let (bed, environment) = try await freshTestBed()
             let client = try makeClient(environment: environment, region: Fixed.region)
@@ -261,26 +279,40 @@ extension IntegrationTests {
             let arn = { (name: String) in seeded.stateMachines[name]! }
             // 17:00 UTC is 02:00 in Tokyo. 19:00 UTC is 04:00, not the configured 03:00. cleanup: no rule at all.
             try await client.create(
-                TestBed.EventBridgeRule("nightly-etl", schedule: "cron(0 17 * * ? *)", state: "DISABLED", stateMachineArn: arn("nightly-etl")))
-            try await client.create(TestBed.EventBridgeRule("export-at-19", schedule: "cron(0 19 * * ? *)", stateMachineArn: arn("export")))
+                TestBed.EventBridgeRule(
+                    "nightly-etl", schedule: "cron(0 17 * * ? *)", state: "DISABLED",
+                    stateMachineArn: arn("nightly-etl")))
+            try await client.create(
+                TestBed.EventBridgeRule("export-at-19", schedule: "cron(0 19 * * ? *)", stateMachineArn: arn("export")))
             try await client.create(
                 TestBed.SchedulerSchedule(
-                    "report-flex", expression: "cron(0 5 * * ? *)", timeZone: "Asia/Tokyo", windowMinutes: 15, targetArn: arn("report")))
-            try await client.create(TestBed.EventBridgeRule("sync-at-21", schedule: "cron(0 21 * * ? *)", stateMachineArn: arn("sync")))
-            let jobs = "jobs:\n" + zip(names, [2, 3, 4, 5, 6]).map { name, hour in
-                "  - {name: \(name), state_machine: \(name), schedule: \"cron(0 \(hour) * * ? *)\", start_within: 10m}\n"
-            }.joined()
+                    "report-flex", expression: "cron(0 5 * * ? *)", timeZone: "Asia/Tokyo", windowMinutes: 15,
+                    targetArn: arn("report")))
+            try await client.create(
+                TestBed.EventBridgeRule("sync-at-21", schedule: "cron(0 21 * * ? *)", stateMachineArn: arn("sync")))
+            let jobs =
+                "jobs:\n"
+                + zip(names, [2, 3, 4, 5, 6]).map { name, hour in
+                    "  - {name: \(name), state_machine: \(name), schedule: \"cron(0 \(hour) * * ? *)\", start_within: 10m}\n"
+                }.joined()
             let report = try await runCheck(
-                yaml: tokyoConfig(jobs, includeUnscheduled: false), environment: environment, window: .date(Fixed.date), now: Fixed.now)
+                yaml: tokyoConfig(jobs, includeUnscheduled: false), environment: environment, window: .date(Fixed.date),
+                now: Fixed.now)
 
-            let details = Dictionary(uniqueKeysWithValues: report.findings.map { ("\($0.kind.rawValue) \($0.job)", $0.detail ?? "") })
-            #expect(details.keys.sorted() == ["late export", "late report", "missing cleanup", "missing nightly-etl"], "\(report.findings)")
+            let details = Dictionary(
+                uniqueKeysWithValues: report.findings.map { ("\($0.kind.rawValue) \($0.job)", $0.detail ?? "") })
+            #expect(
+                details.keys.sorted() == ["late export", "late report", "missing cleanup", "missing nightly-etl"],
+                "\(report.findings)")
             #expect(details["missing nightly-etl"] == "its rule default/nightly-etl is DISABLED")
             #expect(details["late export"]?.hasSuffix(" · AWS now starts it at 04:00 Asia/Tokyo") == true, "\(details)")
             #expect(details["missing cleanup"] == "no EventBridge rule or Scheduler schedule starts it")
-            #expect(details["late report"]?.hasSuffix(" · its schedule default/report-flex starts it within a 15-minute flexible window") == true)
+            #expect(
+                details["late report"]?.hasSuffix(
+                    " · its schedule default/report-flex starts it within a 15-minute flexible window") == true)
             #expect(Digest(report: report).text().contains("its rule default/nightly-etl is DISABLED"))
-            #expect(report.notes.isEmpty, "sync's rule differs too, but its run came when configured: nothing to explain")
+            #expect(
+                report.notes.isEmpty, "sync's rule differs too, but its run came when configured: nothing to explain")
         }
 
         @Test("validate --against-aws prints every job's comparison with AWS and exits 0")
@@ -288,11 +320,15 @@ extension IntegrationTests {
             let (bed, environment) = try await freshTestBed()
             let client = try makeClient(environment: environment, region: Fixed.region)
             let seeded = try await bed.seed(
-                TestBed.Scenario(stateMachines: ["nightly-etl", "export", "cleanup"].map { .init(name: $0, region: Fixed.region) }))
+                TestBed.Scenario(
+                    stateMachines: ["nightly-etl", "export", "cleanup"].map { .init(name: $0, region: Fixed.region) }))
             try await client.create(
-                TestBed.EventBridgeRule("nightly-etl-at-17", schedule: "cron(0 17 * * ? *)", stateMachineArn: seeded.stateMachines["nightly-etl"]!))
+                TestBed.EventBridgeRule(
+                    "nightly-etl-at-17", schedule: "cron(0 17 * * ? *)",
+                    stateMachineArn: seeded.stateMachines["nightly-etl"]!))
             try await client.create(
-                TestBed.EventBridgeRule("export-at-19", schedule: "cron(0 19 * * ? *)", stateMachineArn: seeded.stateMachines["export"]!))
+                TestBed.EventBridgeRule(
+                    "export-at-19", schedule: "cron(0 19 * * ? *)", stateMachineArn: seeded.stateMachines["export"]!))
             let path = try writeConfig(
                 tokyoConfig(
                     """
@@ -302,11 +338,16 @@ extension IntegrationTests {
                       - {name: cleanup, state_machine: cleanup, schedule: "cron(0 4 * * ? *)"}
 
                     """, includeUnscheduled: false))
-            let run = try await runBatchwatch(["validate", "--config", path, "--against-aws"], environment: environment)
+            let run = try await runBatchwatch(
+                ["validate", "--config", path, "--against-aws"], environment: environment)
 
             #expect(run.status == 0, "\(run.stderr)")
-            #expect(run.stdoutText.contains("nightly-etl: matches AWS (rule default/nightly-etl-at-17)"), "\(run.stdoutText)")
-            #expect(run.stdoutText.contains("export-job: differs from AWS (rule default/export-at-19): the configuration expects 14 starts"))
+            #expect(
+                run.stdoutText.contains("nightly-etl: matches AWS (rule default/nightly-etl-at-17)"),
+                "\(run.stdoutText)")
+            #expect(
+                run.stdoutText.contains(
+                    "export-job: differs from AWS (rule default/export-at-19): the configuration expects 14 starts"))
             #expect(run.stdoutText.contains("cleanup: nothing in AWS starts cleanup on a schedule"))
         }
 
@@ -319,21 +360,27 @@ extension IntegrationTests {
                   - {name: report, state_machine: report, schedule: "cron(0 5 * * ? *)"}
 
                 """
-            var configuration = try ConfigurationLoader.parse(yaml: tokyoConfig(jobs, includeUnscheduled: false), file: "it.yml", environment: environment)
+            var configuration = try ConfigurationLoader.parse(
+                yaml: tokyoConfig(jobs, includeUnscheduled: false), file: "it.yml", environment: environment)
             for mode in [BatchwatchConfiguration.MetricsMode.auto, .off] {
                 configuration.metrics = mode
                 try await bed.resetCalls()
-                let window = try WindowSelection.date("2026-11-19").resolve(now: Fixed.now, timeZone: configuration.timeZone)
-                let report = await Checker(configuration: configuration, client: try makeClient(environment: environment, region: Fixed.region), logger: quietLogger)
-                    .run(window: window, now: Fixed.now)
+                let window = try WindowSelection.date("2026-11-19").resolve(
+                    now: Fixed.now, timeZone: configuration.timeZone)
+                let report = await Checker(
+                    configuration: configuration,
+                    client: try makeClient(environment: environment, region: Fixed.region), logger: quietLogger
+                )
+                .run(window: window, now: Fixed.now)
                 #expect(report.findings.isEmpty, "\(report.findings)")
                 let calls = try await bed.calls()
-                #expect(calls.calls.keys.filter { $0.hasPrefix("events:") || $0.hasPrefix("scheduler:") }.isEmpty, "\(calls.calls)")
+                #expect(
+                    calls.calls.keys.filter { $0.hasPrefix("events:") || $0.hasPrefix("scheduler:") }.isEmpty,
+                    "\(calls.calls)")
             }
         }
     }
 }
-
 
 /// An instant written in UTC, `2026-11-01T07:00:00`.
 private func utc(_ text: String) -> Date {

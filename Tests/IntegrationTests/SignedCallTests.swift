@@ -1,7 +1,7 @@
 import AWSClient
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 extension IntegrationTests {
     /// Issue 2: batchwatch's signer and protocols against a SigV4-verifying local AWS.
@@ -35,7 +35,8 @@ extension IntegrationTests {
             #expect(listed.stateMachines.map(\.stateMachineArn) == [try #require(seeded.stateMachines["nightly-etl"])])
 
             let alarms = try await client.query(
-                .cloudWatch, action: "DescribeAlarms", version: "2010-08-01", parameters: [("AlarmNames.member.1", "etl-errors")])
+                .cloudWatch, action: "DescribeAlarms", version: "2010-08-01",
+                parameters: [("AlarmNames.member.1", "etl-errors")])
             let alarmNames = alarms.child("DescribeAlarmsResult")?.child("MetricAlarms")?.children("member")
                 .compactMap { $0.text(at: "AlarmName") }
             #expect(alarmNames == ["etl-errors"])
@@ -43,7 +44,9 @@ extension IntegrationTests {
             let topic = try #require(seeded.topics["batch-alerts"])
             let published = try await client.query(
                 .sns, action: "Publish", version: "2010-03-31",
-                parameters: [("TopicArn", topic.topicArn), ("Subject", "batchwatch test"), ("Message", "héllo ✓ & <tags>")])
+                parameters: [
+                    ("TopicArn", topic.topicArn), ("Subject", "batchwatch test"), ("Message", "héllo ✓ & <tags>"),
+                ])
             let messageId = try #require(published.text(at: "PublishResult/MessageId"))
             #expect(!messageId.isEmpty)
 
@@ -92,7 +95,9 @@ extension IntegrationTests {
             #expect(queryError?.kind == .signature)
             #expect(queryError?.code == "SignatureDoesNotMatch")
             #expect(queryError?.status == 403)
-            #expect(queryError.map { "\($0)" }?.hasPrefix("monitoring:DescribeAlarms failed: SignatureDoesNotMatch") == true)
+            #expect(
+                queryError.map { "\($0)" }?.hasPrefix("monitoring:DescribeAlarms failed: SignatureDoesNotMatch") == true
+            )
             #expect(queryError?.requestId?.isEmpty == false)
 
             // Refused at once: a signature error is not retried.
@@ -111,17 +116,17 @@ extension IntegrationTests {
             let awsDirectory = URL(fileURLWithPath: home).appendingPathComponent(".aws")
             try FileManager.default.createDirectory(at: awsDirectory, withIntermediateDirectories: true)
             try """
-                [profile batch]
-                role_arn = \(identity.roleArn)
-                source_profile = base
-                role_session_name = integration-test
-                region = us-east-1
-                """.write(to: awsDirectory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+            [profile batch]
+            role_arn = \(identity.roleArn)
+            source_profile = base
+            role_session_name = integration-test
+            region = us-east-1
+            """.write(to: awsDirectory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
             try """
-                [base]
-                aws_access_key_id = \(identity.accessKeyId)
-                aws_secret_access_key = \(identity.secretAccessKey)
-                """.write(to: awsDirectory.appendingPathComponent("credentials"), atomically: true, encoding: .utf8)
+            [base]
+            aws_access_key_id = \(identity.accessKeyId)
+            aws_secret_access_key = \(identity.secretAccessKey)
+            """.write(to: awsDirectory.appendingPathComponent("credentials"), atomically: true, encoding: .utf8)
             var profileEnvironment = environment
             profileEnvironment["AWS_ACCESS_KEY_ID"] = nil
             profileEnvironment["AWS_SECRET_ACCESS_KEY"] = nil

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Schedules
+import Testing
 
 /// Day rules, names, steps and years, all in UTC (2026-01-01 is a Thursday).
 @Suite struct CalendarRuleTests {
@@ -142,7 +142,8 @@ import Schedules
                 == instants(["2026-11-01T05:30:00Z", "2026-11-01T07:30:00Z", "2026-11-01T08:30:00Z"]))
         // 31 February never comes.
         #expect(
-            try Schedule(parsing: "0 0 31 2 *").nextOccurrences(after: instant("2026-01-01T00:00:00Z"), count: 1, in: utc)
+            try Schedule(parsing: "0 0 31 2 *").nextOccurrences(
+                after: instant("2026-01-01T00:00:00Z"), count: 1, in: utc)
                 == [])
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Schedules
+import Testing
 
 /// EventBridge Scheduler's daylight-saving rules, and Unix cron's (Vixie cron, cronie) for
 /// wildcard jobs (minute or hour field starting with `*`) and fixed-time jobs (any other).
@@ -66,9 +66,11 @@ import Schedules
         #expect(result == instants(["2025-03-08T07:30:00Z", "2025-03-09T07:00:00Z", "2025-03-10T06:30:00Z"]))
         #expect(try onSpringDay("30 2 * * *") == [instant("2026-03-08T07:00:00Z")])
         // Ranges, lists and steps that do not start with `*` are fixed times too.
-        #expect(try onSpringDay("0 1-5/2 * * *") == instants([
-            "2026-03-08T06:00:00Z", "2026-03-08T07:00:00Z", "2026-03-08T09:00:00Z",
-        ]))
+        #expect(
+            try onSpringDay("0 1-5/2 * * *")
+                == instants([
+                    "2026-03-08T06:00:00Z", "2026-03-08T07:00:00Z", "2026-03-08T09:00:00Z",
+                ]))
         #expect(try onSpringDay("5/10 2 * * *") == [instant("2026-03-08T07:00:00Z")])
         // Wildcard jobs have nothing in the missing hour.
         #expect(try onSpringDay("*/30 2 * * *") == [])
@@ -107,18 +109,24 @@ import Schedules
 
     @Test func unixStepThatDoesNotStartWithAStarIsAFixedTime() throws {
         // 01:00 EDT (05:00Z), 03:00 EST (08:00Z), 05:00 EST (10:00Z): not the second 01:00 (06:00Z).
-        #expect(try onFallDay("0 1-5/2 * * *") == instants([
-            "2026-11-01T05:00:00Z", "2026-11-01T08:00:00Z", "2026-11-01T10:00:00Z",
-        ]))
-        #expect(try onFallDay("5/10 1 * * *") == instants([
-            "2026-11-01T05:05:00Z", "2026-11-01T05:15:00Z", "2026-11-01T05:25:00Z",
-            "2026-11-01T05:35:00Z", "2026-11-01T05:45:00Z", "2026-11-01T05:55:00Z",
-        ]))
+        #expect(
+            try onFallDay("0 1-5/2 * * *")
+                == instants([
+                    "2026-11-01T05:00:00Z", "2026-11-01T08:00:00Z", "2026-11-01T10:00:00Z",
+                ]))
+        #expect(
+            try onFallDay("5/10 1 * * *")
+                == instants([
+                    "2026-11-01T05:05:00Z", "2026-11-01T05:15:00Z", "2026-11-01T05:25:00Z",
+                    "2026-11-01T05:35:00Z", "2026-11-01T05:45:00Z", "2026-11-01T05:55:00Z",
+                ]))
         // `*` inside a list does not make a wildcard job: only a field that starts with it.
-        #expect(try onFallDay("15,*/20 1,2 * * *") == instants([
-            "2026-11-01T05:00:00Z", "2026-11-01T05:15:00Z", "2026-11-01T05:20:00Z", "2026-11-01T05:40:00Z",
-            "2026-11-01T07:00:00Z", "2026-11-01T07:15:00Z", "2026-11-01T07:20:00Z", "2026-11-01T07:40:00Z",
-        ]))
+        #expect(
+            try onFallDay("15,*/20 1,2 * * *")
+                == instants([
+                    "2026-11-01T05:00:00Z", "2026-11-01T05:15:00Z", "2026-11-01T05:20:00Z", "2026-11-01T05:40:00Z",
+                    "2026-11-01T07:00:00Z", "2026-11-01T07:15:00Z", "2026-11-01T07:20:00Z", "2026-11-01T07:40:00Z",
+                ]))
     }
 }
 
@@ -142,9 +150,11 @@ import Schedules
 
         let unixFall = try onFallDay("0 * * * *")
         #expect(unixFall.count == 25)
-        #expect(Array(unixFall.prefix(4)) == instants([
-            "2026-10-24T23:00:00Z", "2026-10-25T00:00:00Z", "2026-10-25T01:00:00Z", "2026-10-25T02:00:00Z",
-        ]))
+        #expect(
+            Array(unixFall.prefix(4))
+                == instants([
+                    "2026-10-24T23:00:00Z", "2026-10-25T00:00:00Z", "2026-10-25T01:00:00Z", "2026-10-25T02:00:00Z",
+                ]))
         #expect(unixFall.last == instant("2026-10-25T23:00:00Z"))
         let eventBridgeFall = try onFallDay("cron(0 * * * ? *)")
         #expect(eventBridgeFall.count == 24)
@@ -214,7 +224,8 @@ import Schedules
 
     @Test func halfHourGap() throws {
         let day = ("2025-10-05T00:00:00+10:30", "2025-10-06T00:00:00+11:00")
-        #expect(try occurrences("15 2 * * *", from: day.0, to: day.1, in: zoneName) == [instant("2025-10-04T15:30:00Z")])
+        #expect(
+            try occurrences("15 2 * * *", from: day.0, to: day.1, in: zoneName) == [instant("2025-10-04T15:30:00Z")])
         #expect(try occurrences("cron(15 2 * * ? *)", from: day.0, to: day.1, in: zoneName) == [])
         #expect(
             try occurrences("*/15 2 * * *", from: day.0, to: day.1, in: zoneName)
@@ -224,9 +235,11 @@ import Schedules
 
     @Test func halfHourRepeat() throws {
         let day = ("2026-04-05T00:00:00+11:00", "2026-04-06T00:00:00+10:30")
-        #expect(try occurrences("45 1 * * *", from: day.0, to: day.1, in: zoneName) == [instant("2026-04-04T14:45:00Z")])
-        #expect(try occurrences("45 1-3/2 * * *", from: day.0, to: day.1, in: zoneName)
-            == instants(["2026-04-04T14:45:00Z", "2026-04-04T17:15:00Z"]))
+        #expect(
+            try occurrences("45 1 * * *", from: day.0, to: day.1, in: zoneName) == [instant("2026-04-04T14:45:00Z")])
+        #expect(
+            try occurrences("45 1-3/2 * * *", from: day.0, to: day.1, in: zoneName)
+                == instants(["2026-04-04T14:45:00Z", "2026-04-04T17:15:00Z"]))
         #expect(
             try occurrences("*/15 1 * * *", from: day.0, to: day.1, in: zoneName)
                 == instants([
@@ -244,7 +257,8 @@ import Schedules
     @Test func gapAtAQuarterPast() throws {
         let day = ("2025-09-28T00:00:00+12:45", "2025-09-29T00:00:00+13:45")
         #expect(try occurrences("0 3 * * *", from: day.0, to: day.1, in: zoneName) == [instant("2025-09-27T14:00:00Z")])
-        #expect(try occurrences("0,30 3 * * *", from: day.0, to: day.1, in: zoneName) == [instant("2025-09-27T14:00:00Z")])
+        #expect(
+            try occurrences("0,30 3 * * *", from: day.0, to: day.1, in: zoneName) == [instant("2025-09-27T14:00:00Z")])
         #expect(try occurrences("cron(0 3 * * ? *)", from: day.0, to: day.1, in: zoneName) == [])
         #expect(try occurrences("0 * * * *", from: day.0, to: day.1, in: zoneName).count == 23)
     }
@@ -252,8 +266,9 @@ import Schedules
     @Test func repeatAtAQuarterPast() throws {
         let day = ("2026-04-05T00:00:00+13:45", "2026-04-06T00:00:00+12:45")
         #expect(try occurrences("0 3 * * *", from: day.0, to: day.1, in: zoneName) == [instant("2026-04-04T13:15:00Z")])
-        #expect(try occurrences("0 3-5/2 * * *", from: day.0, to: day.1, in: zoneName)
-            == instants(["2026-04-04T13:15:00Z", "2026-04-04T16:15:00Z"]))
+        #expect(
+            try occurrences("0 3-5/2 * * *", from: day.0, to: day.1, in: zoneName)
+                == instants(["2026-04-04T13:15:00Z", "2026-04-04T16:15:00Z"]))
         let hourly = try occurrences("0 * * * *", from: day.0, to: day.1, in: zoneName)
         #expect(hourly.count == 25)
         #expect(hourly.contains(instant("2026-04-04T13:15:00Z")) && hourly.contains(instant("2026-04-04T14:15:00Z")))
@@ -265,7 +280,8 @@ import Schedules
         // 2025-09-07: 00:00 -04 jumps to 01:00 -03 (04:00Z).
         #expect(
             try occurrences(
-                "30 0 * * *", from: "2025-09-06T00:00:00-04:00", to: "2025-09-08T00:00:00-03:00", in: "America/Santiago")
+                "30 0 * * *", from: "2025-09-06T00:00:00-04:00", to: "2025-09-08T00:00:00-03:00", in: "America/Santiago"
+            )
                 == instants(["2025-09-06T04:30:00Z", "2025-09-07T04:00:00Z"]))
     }
 }

@@ -1,5 +1,5 @@
-import Testing
 import Schedules
+import Testing
 
 @Suite struct EventBridgeCronFieldsTests {
     func fields(_ expression: String) throws -> EventBridgeCronFields? {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Schedules
+import Testing
 
 @Suite struct ParsingTests {
     @Test func kinds() throws {
@@ -13,10 +13,16 @@ import Schedules
 
     static let badExpressions: [(String, String)] = [
         ("", "the schedule is empty"),
-        ("daily", "'daily' is not a schedule: expected cron(...), rate(...) or a 5-field cron line such as '0 2 * * *'"),
+        (
+            "daily",
+            "'daily' is not a schedule: expected cron(...), rate(...) or a 5-field cron line such as '0 2 * * *'"
+        ),
         ("cron(0 2 * * ? *", "cron(...) is missing its closing ')'"),
         ("cron(0 2 * * ?)", "cron() needs 6 fields (minute hour day-of-month month day-of-week year), found 5"),
-        ("cron(0 2 * * 1 *)", "day-of-month '*' and day-of-week '1' are both given: EventBridge needs '?' in one of them"),
+        (
+            "cron(0 2 * * 1 *)",
+            "day-of-month '*' and day-of-week '1' are both given: EventBridge needs '?' in one of them"
+        ),
         ("cron(0 2 ? * ? *)", "day-of-month and day-of-week are both '?': one of them must be given"),
         ("cron(0 2 ? * 9 *)", "day-of-week field '9': must be 1-7 or SUN-SAT"),
         ("cron(0 2 ? * 1,9 *)", "day-of-week field '1,9': '9' must be 1-7 or SUN-SAT"),
@@ -36,14 +42,20 @@ import Schedules
         ("cron(0 2 ? * 2#6 *)", "day-of-week field '2#6': the week after '#' must be 1-5"),
         ("cron(0 2 ? * 8L *)", "day-of-week field '8L': '8' must be 1-7 or SUN-SAT"),
         ("cron(0 2 32W * ? *)", "day-of-month field '32W': 'nW' needs a day 1-31 before 'W'"),
-        ("cron(0 2 L-31 * ? *)", "day-of-month field 'L-31': 'L-n' needs n 0-30 (days before the last day of the month)"),
+        (
+            "cron(0 2 L-31 * ? *)",
+            "day-of-month field 'L-31': 'L-n' needs n 0-30 (days before the last day of the month)"
+        ),
         ("cron(? 2 * * ? *)", "minute field '?': '?' is only allowed in day-of-month or day-of-week"),
         ("cron(0 2 ?,1 * ? *)", "day-of-month field '?,1': '?' must be the whole field"),
         ("cron(0 2 1/2/3 * ? *)", "day-of-month field '1/2/3': has more than one '/'"),
         ("cron(0 -2 * * ? *)", "hour field '-2': '-2' is not a range like 1-5"),
         ("cron(/5 2 * * ? *)", "minute field '/5': a value is missing before '/'"),
         ("0 2 * *", "a cron line needs 5 fields (minute hour day-of-month month day-of-week), found 4"),
-        ("0 2 * * ? *", "a cron line needs 5 fields (minute hour day-of-month month day-of-week), found 6; EventBridge's 6-field form is written cron(...)"),
+        (
+            "0 2 * * ? *",
+            "a cron line needs 5 fields (minute hour day-of-month month day-of-week), found 6; EventBridge's 6-field form is written cron(...)"
+        ),
         ("0 2 * * 8", "day-of-week field '8': must be 0-7 or SUN-SAT"),
         ("0 2 ? * 1", "day-of-month field '?': '?' is only allowed in EventBridge cron(...)"),
         ("0 2 * * 1#2", "day-of-week field '1#2': '#' is only allowed in EventBridge cron(...)"),

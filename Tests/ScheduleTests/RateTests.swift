@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Schedules
+import Testing
 
 @Suite struct RateTests {
     @Test func everyFiveMinutesFromTheEpoch() throws {

@@ -57,7 +57,8 @@ struct AWSTestSuiteTests {
         var expectedCanonicalRequest = files.canonicalRequest
         if deviations.contains(.canonicalRequestSignsContentLength) {
             #expect(expectedCanonicalRequest.contains("content-length:13\n"))
-            expectedCanonicalRequest = expectedCanonicalRequest
+            expectedCanonicalRequest =
+                expectedCanonicalRequest
                 .replacingOccurrences(of: "content-length:13\n", with: "")
                 .replacingOccurrences(of: "content-length;", with: "")
         }

@@ -26,8 +26,10 @@ struct SigV4SignerTests {
         let body = Data("{}".utf8)
 
         let withTransport = signer.sign(
-            SigV4Request(method: "POST", url: target, headers: [contentType] + transportHeaders, body: body), date: date)
-        let without = signer.sign(SigV4Request(method: "POST", url: target, headers: [contentType], body: body), date: date)
+            SigV4Request(method: "POST", url: target, headers: [contentType] + transportHeaders, body: body), date: date
+        )
+        let without = signer.sign(
+            SigV4Request(method: "POST", url: target, headers: [contentType], body: body), date: date)
 
         #expect(withTransport.signedHeaderNames == "content-type;host;x-amz-date")
         #expect(withTransport.signature == without.signature)
@@ -120,11 +122,13 @@ struct SigV4SignerTests {
         let target = try url("https://example.amazonaws.com/")
         let resigned = temporary.sign(SigV4Request(method: "POST", url: target, headers: stale), date: date)
         let fresh = temporary.sign(
-            SigV4Request(method: "POST", url: target, headers: [SigV4Request.Header("Content-Type", "application/json")]),
+            SigV4Request(
+                method: "POST", url: target, headers: [SigV4Request.Header("Content-Type", "application/json")]),
             date: date)
 
         #expect(resigned.signature == fresh.signature)
-        #expect(resigned.headers.map(\.name) == ["x-amz-date", "Content-Type", "X-Amz-Security-Token", "Authorization"])
+        #expect(
+            resigned.headers.map(\.name) == ["x-amz-date", "Content-Type", "X-Amz-Security-Token", "Authorization"])
         #expect(resigned.headers[0].value == "20150830T123600Z")
         #expect(resigned.headers[2].value == AWSTestSuite.sessionToken)
     }
@@ -189,7 +193,10 @@ struct SigV4SignerTests {
         let headers = SigV4Signer.canonicalHeaders(
             [SigV4Request.Header("X-B", "2"), SigV4Request.Header("x-a", "1"), SigV4Request.Header("X-B", " 3 ")],
             authority: "h")
-        #expect(headers == [SigV4Request.Header("host", "h"), SigV4Request.Header("x-a", "1"), SigV4Request.Header("x-b", "2,3")])
+        #expect(
+            headers == [
+                SigV4Request.Header("host", "h"), SigV4Request.Header("x-a", "1"), SigV4Request.Header("x-b", "2,3"),
+            ])
     }
 
     @Test("the payload hash is the SHA-256 of the body")
@@ -215,7 +222,8 @@ struct SigV4SignerTests {
         #expect(!credentials.description.contains(AWSTestSuite.sessionToken))
 
         let signer = SigV4Signer(credentials: credentials, region: "us-east-1", service: "service")
-        let signed = signer.sign(SigV4Request(method: "GET", url: try url("https://example.amazonaws.com/")), date: date)
+        let signed = signer.sign(
+            SigV4Request(method: "GET", url: try url("https://example.amazonaws.com/")), date: date)
         for text in [String(describing: signed), String(describing: signed.headers), String(describing: signer)] {
             #expect(!text.contains(credentials.secretAccessKey))
             #expect(!text.contains(AWSTestSuite.sessionToken))

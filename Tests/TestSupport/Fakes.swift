@@ -1,7 +1,8 @@
 import AWSClient
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A clock that starts at a fixed instant and moves only when slept on or advanced,

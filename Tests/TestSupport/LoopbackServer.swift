@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 with an ephemeral port, for tests that need a real socket.
@@ -129,7 +130,8 @@ final class LoopbackServer: @unchecked Sendable {
             if count <= 0 { break }
             body.append(contentsOf: chunk[0..<count])
         }
-        let request = Request(method: String(requestLine[0]), target: String(requestLine[1]), headers: headers, body: body)
+        let request = Request(
+            method: String(requestLine[0]), target: String(requestLine[1]), headers: headers, body: body)
         lock.lock()
         received.append(request)
         lock.unlock()
@@ -144,14 +146,16 @@ final class LoopbackServer: @unchecked Sendable {
 /// Writes all of `data` to `connection` (never raising SIGPIPE); `false` when the peer is gone.
 /// `retryWhile` says whether a would-block or interrupted send is tried again; `sent` is told
 /// each piece that went out.
-func sendAll(_ connection: Int32, _ data: Data, retryWhile: () -> Bool = { false }, sent: (Int) -> Void = { _ in }) -> Bool {
+func sendAll(
+    _ connection: Int32, _ data: Data, retryWhile: () -> Bool = { false }, sent: (Int) -> Void = { _ in }
+) -> Bool {
     data.withUnsafeBytes { raw in
         var offset = 0
         while offset < raw.count {
             #if canImport(Glibc)
-            let count = send(connection, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                let count = send(connection, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
             #else
-            let count = send(connection, raw.baseAddress! + offset, raw.count - offset, 0)
+                let count = send(connection, raw.baseAddress! + offset, raw.count - offset, 0)
             #endif
             if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) && retryWhile() { continue }
             if count <= 0 { return false }
@@ -165,9 +169,9 @@ func sendAll(_ connection: Int32, _ data: Data, retryWhile: () -> Bool = { false
 /// A TCP socket listening on 127.0.0.1 at an ephemeral port: its descriptor and the port.
 func listenOnLoopback() throws -> (descriptor: Int32, port: UInt16) {
     #if canImport(Glibc)
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     #else
-    let fd = socket(AF_INET, SOCK_STREAM, 0)
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
     #endif
     guard fd >= 0 else { throw POSIXError(.EIO) }
     var yes: Int32 = 1

@@ -72,7 +72,9 @@ final class SlackReceiver: @unchecked Sendable {
         }
         return switch answer {
         case .accept, .slow:
-            api ? .text(#"{"ok":true,"channel":"C0123","ts":"1763600000.000100"}"#, contentType: "application/json") : .text("ok")
+            api
+                ? .text(#"{"ok":true,"channel":"C0123","ts":"1763600000.000100"}"#, contentType: "application/json")
+                : .text("ok")
         case .rateLimited(let seconds):
             LoopbackServer.Response(
                 status: 429, headers: [("Retry-After", "\(seconds)"), ("Content-Type", "text/plain")],

@@ -1,12 +1,13 @@
 import AWSClient
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The local AWS test bed (moto behind `testbed/server.py`): one server process per instance.
@@ -135,7 +136,9 @@ public actor TestBed {
 
     /// Fails each signed request with probability `rate` (0 turns injection off), with one of
     /// `kinds` (`500`, `503`, `throttle`, `html503`), reproducibly for `seed`; `apis` limits it to those APIs.
-    public func faults(rate: Double, kinds: [String] = ["500", "503", "throttle"], seed: Int = 7, apis: [String]? = nil)
+    public func faults(
+        rate: Double, kinds: [String] = ["500", "503", "throttle"], seed: Int = 7, apis: [String]? = nil
+    )
         async throws
     {
         struct Body: Encodable {
@@ -179,12 +182,16 @@ public actor TestBed {
         let temporary = FileManager.default.temporaryDirectory
         let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
         for name in names where name.hasPrefix("batchwatch-it-") {
-            guard let pid = Int32(name.dropFirst("batchwatch-it-".count)), pid != getpid(), kill(pid, 0) != 0 else { continue }
+            guard let pid = Int32(name.dropFirst("batchwatch-it-".count)), pid != getpid(), kill(pid, 0) != 0 else {
+                continue
+            }
             try? FileManager.default.removeItem(at: scratchDirectory(pid: pid))
         }
     }
 
-    private func control<Response: Decodable>(_ method: String, _ path: String, body: (some Encodable)?) async throws
+    private func control<Response: Decodable>(
+        _ method: String, _ path: String, body: (some Encodable)?
+    ) async throws
         -> Response
     {
         var request = URLRequest(url: endpoint.appendingPathComponent("_testbed/\(path)"), timeoutInterval: 120)
@@ -196,7 +203,9 @@ public actor TestBed {
         let (data, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard status == 200 else {
-            throw Failure(description: "test bed \(method) /_testbed/\(path): HTTP \(status): \(String(decoding: data, as: UTF8.self))")
+            throw Failure(
+                description:
+                    "test bed \(method) /_testbed/\(path): HTTP \(status): \(String(decoding: data, as: UTF8.self))")
         }
         return try JSONDecoder().decode(Response.self, from: data)
     }
@@ -306,7 +315,8 @@ extension TestBed {
             public var created: Date?
 
             public init(
-                name: String, type: Kind? = nil, region: String? = nil, startState: String? = nil, executions: [Execution]? = nil,
+                name: String, type: Kind? = nil, region: String? = nil, startState: String? = nil,
+                executions: [Execution]? = nil,
                 metrics: Bool? = nil, metricsUntil: Date? = nil, extraMetrics: [Datum]? = nil, created: Date? = nil
             ) {
                 self.created = created
@@ -337,7 +347,8 @@ extension TestBed {
         /// One execution as it stands now.
         public struct Execution: Sendable, Encodable {
             public enum Status: String, Sendable, Encodable {
-                case running = "RUNNING", succeeded = "SUCCEEDED", failed = "FAILED", timedOut = "TIMED_OUT", aborted = "ABORTED"
+                case running = "RUNNING", succeeded = "SUCCEEDED", failed = "FAILED", timedOut = "TIMED_OUT", aborted =
+                    "ABORTED"
             }
 
             public var start: Date
@@ -353,7 +364,8 @@ extension TestBed {
 
             public init(
                 start: Date, stop: Date? = nil, status: Status? = nil, name: String? = nil, failure: Failure? = nil,
-                redriveCount: Int? = nil, redriveDate: Date? = nil, redriveStatus: String? = nil, metricsOmitted: [String]? = nil
+                redriveCount: Int? = nil, redriveDate: Date? = nil, redriveStatus: String? = nil,
+                metricsOmitted: [String]? = nil
             ) {
                 self.metricsOmitted = metricsOmitted
                 self.start = start
@@ -375,7 +387,9 @@ extension TestBed {
             public var at: Date?
             public var mapRun: MapRun?
 
-            public init(state: String? = nil, error: String? = nil, cause: String? = nil, at: Date? = nil, mapRun: MapRun? = nil) {
+            public init(
+                state: String? = nil, error: String? = nil, cause: String? = nil, at: Date? = nil, mapRun: MapRun? = nil
+            ) {
                 self.state = state
                 self.error = error
                 self.cause = cause
@@ -407,7 +421,8 @@ extension TestBed {
             public var history: [StateChange]?
 
             public init(
-                name: String, type: String? = nil, region: String? = nil, rule: String? = nil, initialState: String? = nil,
+                name: String, type: String? = nil, region: String? = nil, rule: String? = nil,
+                initialState: String? = nil,
                 history: [StateChange]? = nil
             ) {
                 self.name = name
@@ -466,7 +481,8 @@ extension TestBed {
             public var state: String
 
             enum CodingKeys: String, CodingKey {
-                case name = "Name", scheduleExpression = "ScheduleExpression", eventPattern = "EventPattern", state = "State"
+                case name = "Name", scheduleExpression = "ScheduleExpression", eventPattern = "EventPattern", state =
+                    "State"
             }
         }
 
@@ -491,7 +507,10 @@ extension TestBed {
 
         /// A rule `name` that starts `stateMachineArn` on `schedule` (`cron(0 17 * * ? *)`, read in
         /// UTC) or on events matching `pattern`, in `state` (`ENABLED` or `DISABLED`).
-        public init(_ name: String, schedule: String? = nil, pattern: String? = nil, state: String = "ENABLED", stateMachineArn: String) {
+        public init(
+            _ name: String, schedule: String? = nil, pattern: String? = nil, state: String = "ENABLED",
+            stateMachineArn: String
+        ) {
             putRule = PutRule(name: name, scheduleExpression: schedule, eventPattern: pattern, state: state)
             putTargets = PutTargets(
                 rule: name,
@@ -515,7 +534,8 @@ extension TestBed {
 
         /// A schedule `name` that starts `targetArn` (a state machine, or anything else) on `expression`.
         public init(
-            _ name: String, group: String? = nil, expression: String, timeZone: String? = nil, windowMinutes: Int? = nil,
+            _ name: String, group: String? = nil, expression: String, timeZone: String? = nil,
+            windowMinutes: Int? = nil,
             state: String = "ENABLED", targetArn: String
         ) {
             self.name = name
@@ -571,6 +591,7 @@ extension AWSClient {
 
     /// Creates the Scheduler schedule group `name` (CreateScheduleGroup).
     public func createScheduleGroup(_ name: String) async throws {
-        let _: Empty = try await restJSON(.scheduler, method: "POST", path: "/schedule-groups/\(name)", body: Data("{}".utf8))
+        let _: Empty = try await restJSON(
+            .scheduler, method: "POST", path: "/schedule-groups/\(name)", body: Data("{}".utf8))
     }
 }

@@ -19,7 +19,8 @@ public struct AssumeRoleCredentialProvider: CredentialProvider {
     }
 
     public func credentials() async throws -> AWSCredentials {
-        try await sts.assumeRole(roleArn: roleArn, sessionName: Self.sessionName, externalId: externalId, durationSeconds: nil)
+        try await sts.assumeRole(
+            roleArn: roleArn, sessionName: Self.sessionName, externalId: externalId, durationSeconds: nil)
     }
 }
 

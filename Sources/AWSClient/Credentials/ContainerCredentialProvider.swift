@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Credentials from the container endpoint (ECS task roles, EKS Pod Identity):
@@ -11,7 +12,9 @@ public struct ContainerCredentialProvider: CredentialProvider {
     static let sourceName = "container endpoint"
     private static let ecsHost = "169.254.170.2"
     /// Hosts allowed over plain http in a full URI: loopback and the ECS / EKS agents.
-    private static let allowedHTTPHosts: Set<String> = ["169.254.170.2", "169.254.170.23", "fd00:ec2::23", "localhost", "::1"]
+    private static let allowedHTTPHosts: Set<String> = [
+        "169.254.170.2", "169.254.170.23", "fd00:ec2::23", "localhost", "::1",
+    ]
 
     private let environment: [String: String]
     private let transport: any HTTPTransport
@@ -60,14 +63,18 @@ public struct ContainerCredentialProvider: CredentialProvider {
                 source: Self.sourceName,
                 reason: "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set")
         }
-        guard let url = URL(string: full), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else {
+        guard let url = URL(string: full), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased()
+        else {
             throw failure("AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL: \(full)")
         }
         let bareHost = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        let allowed = scheme == "https"
+        let allowed =
+            scheme == "https"
             || (scheme == "http" && (Self.allowedHTTPHosts.contains(bareHost) || bareHost.hasPrefix("127.")))
         guard allowed else {
-            throw failure("AWS_CONTAINER_CREDENTIALS_FULL_URI must be https or http to a loopback or container agent host, not \(full)")
+            throw failure(
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https or http to a loopback or container agent host, not \(full)"
+            )
         }
         return url
     }

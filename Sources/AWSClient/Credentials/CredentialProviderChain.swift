@@ -13,7 +13,9 @@ public struct CredentialProviderChain: CredentialProvider {
 
     /// The AWS CLI's order: environment, web identity, shared config profile, container
     /// endpoint, EC2 instance metadata. `sts` (its credentials unused) makes the STS calls.
-    public static func standard(environment: [String: String], homeDirectory: String, sts: AWSClient) -> CredentialProviderChain {
+    public static func standard(
+        environment: [String: String], homeDirectory: String, sts: AWSClient
+    ) -> CredentialProviderChain {
         CredentialProviderChain([
             EnvironmentCredentialProvider(environment: environment),
             WebIdentityCredentialProvider(environment: environment, sts: sts),

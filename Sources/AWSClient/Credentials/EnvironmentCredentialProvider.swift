@@ -24,7 +24,8 @@ public struct EnvironmentCredentialProvider: CredentialProvider {
             throw CredentialError.failed(
                 source: Self.sourceName, reason: "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is missing")
         case (let accessKey?, let secretKey?):
-            return AWSCredentials(accessKeyId: accessKey, secretAccessKey: secretKey, sessionToken: value("AWS_SESSION_TOKEN"))
+            return AWSCredentials(
+                accessKeyId: accessKey, secretAccessKey: secretKey, sessionToken: value("AWS_SESSION_TOKEN"))
         }
     }
 

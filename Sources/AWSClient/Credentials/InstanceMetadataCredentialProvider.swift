@@ -1,7 +1,8 @@
 import Foundation
 import Logging
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Credentials of the EC2 instance role through IMDSv2: a session token from
@@ -22,7 +23,8 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
 
     /// Creates a provider reading `environment`; each request times out after `timeout` seconds
     /// and a network failure is tried once more.
-    public init(environment: [String: String], transport: any HTTPTransport, timeout: TimeInterval = 1, logger: Logger) {
+    public init(environment: [String: String], transport: any HTTPTransport, timeout: TimeInterval = 1, logger: Logger)
+    {
         self.environment = environment
         self.transport = transport
         self.timeout = timeout
@@ -41,7 +43,9 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
                 "PUT", base, "/latest/api/token",
                 headers: ["X-aws-ec2-metadata-token-ttl-seconds": String(Self.tokenTTLSeconds)])
         } catch let error as URLError {
-            logger.debug("no instance metadata service", metadata: ["endpoint": "\(base)", "error": "\(error.localizedDescription)"])
+            logger.debug(
+                "no instance metadata service",
+                metadata: ["endpoint": "\(base)", "error": "\(error.localizedDescription)"])
             throw CredentialError.notConfigured(
                 source: Self.sourceName, reason: "no metadata service at \(base) (\(error.localizedDescription))")
         }
@@ -49,14 +53,16 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
             throw CredentialError.notConfigured(
                 source: Self.sourceName, reason: "\(base) refused an IMDSv2 token (HTTP \(tokenResponse.status))")
         }
-        let token: HTTPHeaders = ["X-aws-ec2-metadata-token": tokenResponse.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)]
+        let token: HTTPHeaders = [
+            "X-aws-ec2-metadata-token": tokenResponse.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
+        ]
 
         let roleResponse = try await sendOrFail("GET", base, Self.credentialsPath, headers: token)
         if roleResponse.status == 404 {
             throw CredentialError.notConfigured(source: Self.sourceName, reason: "the instance has no IAM role")
         }
         guard roleResponse.isSuccess,
-              let role = roleResponse.bodyText.split(whereSeparator: \.isNewline).first.map(String.init), !role.isEmpty
+            let role = roleResponse.bodyText.split(whereSeparator: \.isNewline).first.map(String.init), !role.isEmpty
         else {
             throw failure("listing the instance role answered HTTP \(roleResponse.status)")
         }
@@ -78,14 +84,16 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
     private func endpoint() throws -> URL {
         let configured = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"]?.trimmingCharacters(in: .whitespaces)
         let ipv6 = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"]?.lowercased() == "ipv6"
-        let text = configured.flatMap { $0.isEmpty ? nil : $0 } ?? (ipv6 ? "http://[fd00:ec2::254]" : "http://169.254.169.254")
+        let text =
+            configured.flatMap { $0.isEmpty ? nil : $0 } ?? (ipv6 ? "http://[fd00:ec2::254]" : "http://169.254.169.254")
         guard let url = URL(string: text), url.host != nil else {
             throw failure("AWS_EC2_METADATA_SERVICE_ENDPOINT is not a URL: \(text)")
         }
         return url
     }
 
-    private func send(_ method: String, _ base: URL, _ path: String, headers: HTTPHeaders) async throws -> HTTPResponse {
+    private func send(_ method: String, _ base: URL, _ path: String, headers: HTTPHeaders) async throws -> HTTPResponse
+    {
         let trimmed = base.absoluteString.hasSuffix("/") ? String(base.absoluteString.dropLast()) : base.absoluteString
         guard let url = URL(string: trimmed + path) else { throw failure("bad metadata URL \(trimmed)\(path)") }
         return try await sendMetadataRequest(
@@ -93,7 +101,9 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
     }
 
     /// `send`, with a network failure after the token was granted reported as a failure.
-    private func sendOrFail(_ method: String, _ base: URL, _ path: String, headers: HTTPHeaders) async throws -> HTTPResponse {
+    private func sendOrFail(
+        _ method: String, _ base: URL, _ path: String, headers: HTTPHeaders
+    ) async throws -> HTTPResponse {
         do {
             return try await send(method, base, path, headers: headers)
         } catch let error as URLError {

@@ -33,7 +33,8 @@ public struct ProfileCredentialProvider: CredentialProvider {
                 ? CredentialError.failed(source: Self.sourceName, reason: reason)
                 : CredentialError.notConfigured(source: Self.sourceName, reason: reason)
         }
-        if profile["role_arn"] == nil && profile["aws_access_key_id"] == nil && profile["aws_secret_access_key"] == nil {
+        if profile["role_arn"] == nil && profile["aws_access_key_id"] == nil && profile["aws_secret_access_key"] == nil
+        {
             let reason = "profile \(name) has no aws_access_key_id and no role_arn"
             throw files.profileNamedExplicitly
                 ? CredentialError.failed(source: Self.sourceName, reason: reason)
@@ -67,7 +68,9 @@ public struct ProfileCredentialProvider: CredentialProvider {
         }
         let durationSeconds: Int?
         if let text = profile["duration_seconds"] {
-            guard let value = Int(text) else { throw failure("profile \(name): duration_seconds is not a number: \(text)") }
+            guard let value = Int(text) else {
+                throw failure("profile \(name): duration_seconds is not a number: \(text)")
+            }
             durationSeconds = value
         } else {
             durationSeconds = nil
@@ -88,7 +91,8 @@ public struct ProfileCredentialProvider: CredentialProvider {
             let missing = profile["aws_access_key_id"] == nil ? "aws_access_key_id" : "aws_secret_access_key"
             throw failure("profile \(name) has no \(missing)")
         }
-        return AWSCredentials(accessKeyId: accessKey, secretAccessKey: secretKey, sessionToken: profile["aws_session_token"])
+        return AWSCredentials(
+            accessKeyId: accessKey, secretAccessKey: secretKey, sessionToken: profile["aws_session_token"])
     }
 
     private func credentials(from credentialSource: String, profile name: String) async throws -> AWSCredentials {
@@ -99,10 +103,12 @@ public struct ProfileCredentialProvider: CredentialProvider {
         case "EcsContainer":
             provider = ContainerCredentialProvider(environment: environment, transport: sts.transport)
         case "Ec2InstanceMetadata":
-            provider = InstanceMetadataCredentialProvider(environment: environment, transport: sts.transport, logger: sts.logger)
+            provider = InstanceMetadataCredentialProvider(
+                environment: environment, transport: sts.transport, logger: sts.logger)
         default:
             throw failure(
-                "profile \(name): unknown credential_source \(credentialSource) (Environment, EcsContainer or Ec2InstanceMetadata)")
+                "profile \(name): unknown credential_source \(credentialSource) (Environment, EcsContainer or Ec2InstanceMetadata)"
+            )
         }
         do {
             return try await provider.credentials()

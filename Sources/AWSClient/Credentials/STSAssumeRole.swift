@@ -5,7 +5,9 @@ extension AWSClient {
     static let stsVersion = "2011-06-15"
 
     /// STS AssumeRole, signed with this client's credentials.
-    func assumeRole(roleArn: String, sessionName: String, externalId: String?, durationSeconds: Int?) async throws
+    func assumeRole(
+        roleArn: String, sessionName: String, externalId: String?, durationSeconds: Int?
+    ) async throws
         -> AWSCredentials
     {
         var parameters = [("RoleArn", roleArn), ("RoleSessionName", sessionName)]
@@ -27,8 +29,8 @@ extension AWSClient {
     /// The `<Credentials>` of an STS response.
     static func stsCredentials(_ root: XMLElementNode, result: String, operation: String) throws -> AWSCredentials {
         guard let credentials = root.element(at: "\(result)/Credentials"),
-              let accessKey = credentials.text(at: "AccessKeyId"), !accessKey.isEmpty,
-              let secretKey = credentials.text(at: "SecretAccessKey"), !secretKey.isEmpty
+            let accessKey = credentials.text(at: "AccessKeyId"), !accessKey.isEmpty,
+            let secretKey = credentials.text(at: "SecretAccessKey"), !secretKey.isEmpty
         else {
             throw AWSError(
                 kind: .unreadableResponse, message: "the response has no \(result)/Credentials",

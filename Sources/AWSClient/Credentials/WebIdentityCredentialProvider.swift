@@ -20,14 +20,16 @@ public struct WebIdentityCredentialProvider: CredentialProvider {
         let roleArn = value("AWS_ROLE_ARN")
         guard let tokenFile, let roleArn else {
             if tokenFile == nil && roleArn == nil {
-                throw CredentialError.notConfigured(source: Self.sourceName, reason: "AWS_WEB_IDENTITY_TOKEN_FILE is not set")
+                throw CredentialError.notConfigured(
+                    source: Self.sourceName, reason: "AWS_WEB_IDENTITY_TOKEN_FILE is not set")
             }
             let missing = tokenFile == nil ? "AWS_WEB_IDENTITY_TOKEN_FILE" : "AWS_ROLE_ARN"
             throw CredentialError.failed(source: Self.sourceName, reason: "\(missing) is not set")
         }
         let token: String
         do {
-            token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines)
         } catch {
             throw CredentialError.failed(source: Self.sourceName, reason: "cannot read the token file \(tokenFile)")
         }

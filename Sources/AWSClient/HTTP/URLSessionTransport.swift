@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The `HTTPTransport` of the process: one long-lived ephemeral `URLSession` with no cookies and no cache.

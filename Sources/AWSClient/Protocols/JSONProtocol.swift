@@ -53,7 +53,8 @@ extension AWSClient {
         guard var components = URLComponents(url: base, resolvingAgainstBaseURL: false) else {
             throw AWSConfigurationError("bad endpoint URL \(base)")
         }
-        let basePath = components.percentEncodedPath.hasSuffix("/")
+        let basePath =
+            components.percentEncodedPath.hasSuffix("/")
             ? String(components.percentEncodedPath.dropLast()) : components.percentEncodedPath
         let extraPath = path.split(separator: "/", omittingEmptySubsequences: false)
             .map { FormEncoding.percentEncode(String($0)) }.joined(separator: "/")
@@ -64,7 +65,9 @@ extension AWSClient {
         return url
     }
 
-    private func decodeJSON<Response: Decodable>(_ response: HTTPResponse, service: AWSService, operation: String) throws
+    private func decodeJSON<Response: Decodable>(
+        _ response: HTTPResponse, service: AWSService, operation: String
+    ) throws
         -> Response
     {
         let body = response.body.isEmpty ? Data("{}".utf8) : response.body
@@ -81,7 +84,8 @@ extension AWSClient {
     /// `#` dropped, else the `x-amzn-ErrorType` header without its `:` suffix.
     static func jsonErrorDetails(_ response: HTTPResponse) -> ErrorDetails {
         let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] ?? [:]
-        let rawCode = (object["__type"] ?? object["code"] ?? object["Code"]) as? String ?? response.headers["x-amzn-ErrorType"]
+        let rawCode =
+            (object["__type"] ?? object["code"] ?? object["Code"]) as? String ?? response.headers["x-amzn-ErrorType"]
         let code = rawCode.map { raw -> String in
             var code = Substring(raw)
             if let hash = code.lastIndex(of: "#") { code = code[code.index(after: hash)...] }

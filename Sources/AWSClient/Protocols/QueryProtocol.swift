@@ -10,7 +10,8 @@ extension AWSClient {
         let headers: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded; charset=utf-8"]
         let url = try endpointURL(service, path: "", query: [])
         let response = try await send(
-            AWSCall(service: service, operation: action, method: "POST", url: url, headers: headers, body: Data(body.utf8)))
+            AWSCall(
+                service: service, operation: action, method: "POST", url: url, headers: headers, body: Data(body.utf8)))
         do {
             return try XMLElementNode.parse(response.body)
         } catch {

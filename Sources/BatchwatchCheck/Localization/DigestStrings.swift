@@ -31,7 +31,8 @@ public enum DigestKey: String, Sendable, CaseIterable {
     case scheduleExpression, scheduleNotThatDay, scheduleNowAt
     // Notes.
     case noteRedrivenOnce, noteRedriven, noteAutoNoSchedule, noteScheduleState, noteScheduleSince, noteNotChecked
-    case noteExpressionUnreadable, noteExpressSkipped, noteSchedulesUnreadable, noteMetricsFallback, noteHistoryUnreadable
+    case noteExpressionUnreadable, noteExpressSkipped, noteSchedulesUnreadable, noteMetricsFallback,
+        noteHistoryUnreadable
     case noteAccountIdUnreadable, noteScoped
     case ignoreRuleTitle, ignoreRuleReason, noteIgnoreExpiredOn, noteIgnoreExpiredAt
     // Slack.
@@ -52,7 +53,8 @@ public enum DigestStrings {
     }
 
     /// The template `key` of `language` with each `{name}` replaced by `values[name]`.
-    public static func format(_ key: DigestKey, _ language: DigestLanguage, _ values: [String: String] = [:]) -> String {
+    public static func format(_ key: DigestKey, _ language: DigestLanguage, _ values: [String: String] = [:]) -> String
+    {
         let template = table(for: language)[key] ?? english[key] ?? key.rawValue
         guard !values.isEmpty else { return template }
         var output = ""
@@ -157,12 +159,16 @@ public enum DigestStrings {
         .noteScheduleSince: " since {time}",
         .noteNotChecked: "{job}: {kind} {name} is not checked: {reason}",
         .noteExpressionUnreadable: "its expression cannot be read",
-        .noteExpressSkipped: "{machine}: skipped, an Express state machine (ListExecutions does not serve Express executions)",
+        .noteExpressSkipped:
+            "{machine}: skipped, an Express state machine (ListExecutions does not serve Express executions)",
         .noteSchedulesUnreadable:
             "the schedules in AWS could not be read to explain {count} missing or late start(s) ({error})",
-        .noteMetricsFallback: "AWS/States metrics could not be read, so every state machine was listed instead ({error})",
-        .noteHistoryUnreadable: "{machine}: its history could not be read, so streaks and recoveries are not shown ({error})",
-        .noteAccountIdUnreadable: "the account id could not be read ({error}); findings take it from their state machine ARNs",
+        .noteMetricsFallback:
+            "AWS/States metrics could not be read, so every state machine was listed instead ({error})",
+        .noteHistoryUnreadable:
+            "{machine}: its history could not be read, so streaks and recoveries are not shown ({error})",
+        .noteAccountIdUnreadable:
+            "the account id could not be read ({error}); findings take it from their state machine ARNs",
         .noteScoped: "{scope}: {note}",
         .ignoreRuleTitle: "ignore rule for {subject}{reason}",
         .ignoreRuleReason: " ({reason})",
@@ -178,7 +184,8 @@ public enum DigestStrings {
         .slackAllClear: "✅ batchwatch: {headline} · checked {summary}",
         .slackOpenExecution: "Open execution",
         .slackSignInTo: " (sign in to {account})",
-        .slackMore: "…and {omitted} more ({total} problems in all: {counts}). Run `batchwatch check` for the full list.",
+        .slackMore:
+            "…and {omitted} more ({total} problems in all: {counts}). Run `batchwatch check` for the full list.",
         .slackContext: "Window {window} · {total} problems: {counts} · checked {summary}",
         .fallbackMoreLines: "…and {count} more lines",
 

@@ -57,13 +57,16 @@ public enum DigestText: Sendable, Equatable, CustomStringConvertible {
             }
         }
         switch self {
-        case .startedLate(let delay, let grace): return text(.startedLate, ["delay": duration(delay), "grace": duration(grace)])
+        case .startedLate(let delay, let grace):
+            return text(.startedLate, ["delay": duration(delay), "grace": duration(grace)])
         case .neverStarted: return text(.neverStarted)
         case .took(let took, let limit): return text(.took, ["duration": duration(took), "limit": duration(limit)])
         case .stillRunningAfter(let limit): return text(.stillRunningAfter, ["limit": duration(limit)])
-        case .succeededLate(let at, let late, let due): return text(.succeededLate, ["at": at, "late": duration(late), "due": due])
+        case .succeededLate(let at, let late, let due):
+            return text(.succeededLate, ["at": at, "late": duration(late), "due": due])
         case .startedOnlyAt(let at, let due): return text(.startedOnlyAt, ["at": at, "due": due])
-        case .stillRunningAtDeadline(let started, let due): return text(.stillRunningAtDeadline, ["started": started, "due": due])
+        case .stillRunningAtDeadline(let started, let due):
+            return text(.stillRunningAtDeadline, ["started": started, "due": due])
         case .notStartedByDeadline(let due): return text(.notStartedByDeadline, ["due": due])
         case .alarmBackToOK(let at): return text(.alarmBackToOK, ["time": at])
         case .alarmState(let state, let at): return text(.alarmStateAt, ["state": state, "time": at])
@@ -76,35 +79,50 @@ public enum DigestText: Sendable, Equatable, CustomStringConvertible {
             case .noSchedule: return text(.scheduleNoneStartsIt)
             case .notEnabled(let mentions):
                 return mentions.map {
-                    text(.scheduleIsState, ["kind": kind($0.source), "name": $0.source.qualifiedName, "state": $0.detail])
+                    text(
+                        .scheduleIsState,
+                        ["kind": kind($0.source), "name": $0.source.qualifiedName, "state": $0.detail])
                 }.joined(separator: text(.clauseSeparator))
             case .flexibleWindow(let source, let minutes):
-                return text(.scheduleFlexibleWindow, ["kind": kind(source), "name": source.qualifiedName, "minutes": "\(minutes)"])
+                return text(
+                    .scheduleFlexibleWindow,
+                    ["kind": kind(source), "name": source.qualifiedName, "minutes": "\(minutes)"])
             case .notThatDay(let mentions):
                 let schedules = mentions.map {
-                    text(.scheduleExpression, ["kind": kind($0.source), "name": $0.source.qualifiedName, "expression": $0.detail])
+                    text(
+                        .scheduleExpression,
+                        ["kind": kind($0.source), "name": $0.source.qualifiedName, "expression": $0.detail])
                 }
                 return text(.scheduleNotThatDay, ["schedules": schedules.joined(separator: text(.listSeparator))])
             case .startsAt(let time, let zone): return text(.scheduleNowAt, ["time": time, "zone": zone])
             }
         case .redriven(let job, let run, let redrives):
             return redrives == 1
-                ? text(.noteRedrivenOnce, ["job": job, "run": run]) : text(.noteRedriven, ["job": job, "run": run, "count": "\(redrives)"])
-        case .autoWithoutSchedule(let job, let machine): return text(.noteAutoNoSchedule, ["job": job, "machine": machine])
+                ? text(.noteRedrivenOnce, ["job": job, "run": run])
+                : text(.noteRedriven, ["job": job, "run": run, "count": "\(redrives)"])
+        case .autoWithoutSchedule(let job, let machine):
+            return text(.noteAutoNoSchedule, ["job": job, "machine": machine])
         case .scheduleNotEnabled(let job, let source, let state, let since):
             let since = since.map { text(.noteScheduleSince, ["time": $0]) } ?? ""
             return text(
-                .noteScheduleState, ["job": job, "kind": kind(source), "name": source.qualifiedName, "state": state, "since": since])
+                .noteScheduleState,
+                ["job": job, "kind": kind(source), "name": source.qualifiedName, "state": state, "since": since])
         case .scheduleNotChecked(let job, let source, let reason):
             return text(
                 .noteNotChecked,
-                ["job": job, "kind": kind(source), "name": source.qualifiedName, "reason": reason ?? text(.noteExpressionUnreadable)])
+                [
+                    "job": job, "kind": kind(source), "name": source.qualifiedName,
+                    "reason": reason ?? text(.noteExpressionUnreadable),
+                ])
         case .expressSkipped(let machine): return text(.noteExpressSkipped, ["machine": machine])
-        case .schedulesUnreadable(let count, let error): return text(.noteSchedulesUnreadable, ["count": "\(count)", "error": error])
+        case .schedulesUnreadable(let count, let error):
+            return text(.noteSchedulesUnreadable, ["count": "\(count)", "error": error])
         case .metricsFallback(let error): return text(.noteMetricsFallback, ["error": error])
-        case .historyUnreadable(let machine, let error): return text(.noteHistoryUnreadable, ["machine": machine, "error": error])
+        case .historyUnreadable(let machine, let error):
+            return text(.noteHistoryUnreadable, ["machine": machine, "error": error])
         case .accountIdUnreadable(let error): return text(.noteAccountIdUnreadable, ["error": error])
-        case .scoped(let scope, let note): return text(.noteScoped, ["scope": scope, "note": note.rendered(in: language)])
+        case .scoped(let scope, let note):
+            return text(.noteScoped, ["scope": scope, "note": note.rendered(in: language)])
         case .ignoreRuleExpired(let subject, let reason, let until, let isDay):
             let reason = reason.map { text(.ignoreRuleReason, ["reason": $0]) } ?? ""
             let rule = text(.ignoreRuleTitle, ["subject": subject, "reason": reason])

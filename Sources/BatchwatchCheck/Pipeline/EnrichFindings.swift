@@ -18,7 +18,9 @@ struct EnrichFindings: Sendable {
     private func enrich(_ finding: Finding, now: Date) async -> [Finding] {
         var finding = finding
         finding.url = finding.executionArn.map { Checker.consoleURL(executionArn: $0, region: region) }
-        guard [.failed, .timedOut, .aborted].contains(finding.kind), let arn = finding.executionArn else { return [finding] }
+        guard [.failed, .timedOut, .aborted].contains(finding.kind), let arn = finding.executionArn else {
+            return [finding]
+        }
         do {
             let details = try await stepFunctions.failureDetails(of: arn)
             finding.state = details.state

@@ -29,7 +29,9 @@ struct ExpectOccurrences: Sendable {
                 expectations = [
                     JobExpectation(
                         name: job.name, occurrences: schedule.occurrences(from: window.from, to: window.to, in: zone),
-                        nextOccurrence: schedule.nextOccurrences(after: window.to.addingTimeInterval(-0.001), count: 1, in: zone).first,
+                        nextOccurrence: schedule.nextOccurrences(
+                            after: window.to.addingTimeInterval(-0.001), count: 1, in: zone
+                        ).first,
                         startWithin: job.startWithin, maxDuration: job.maxDuration,
                         deadlines: FinishDeadline.deadlines(finishBy: job.finishBy, timeZone: zone, window: window) {
                             schedule.occurrences(from: $0, to: $1, in: zone)
@@ -38,13 +40,15 @@ struct ExpectOccurrences: Sendable {
                 ]
             case .auto:
                 if schedules != nil {
-                    expectations = autoExpectations(job: job, machine: machine, discovered: discovered, report: &output.report)
+                    expectations = autoExpectations(
+                        job: job, machine: machine, discovered: discovered, report: &output.report)
                 }
             }
             // A job with no expected start still owns its machine's runs: their failures and
             // `max_duration` are reported under its name.
             let owner = JobExpectation(
-                name: job.name, occurrences: [], nextOccurrence: nil, startWithin: job.startWithin, maxDuration: job.maxDuration)
+                name: job.name, occurrences: [], nextOccurrence: nil, startWithin: job.startWithin,
+                maxDuration: job.maxDuration)
             add(machine, jobs: expectations.isEmpty ? [owner] : expectations, to: &output.targets)
         }
         for machine in resolved.unscheduled {
@@ -57,13 +61,16 @@ struct ExpectOccurrences: Sendable {
         if let index = targets.firstIndex(where: { $0.arn == machine.stateMachineArn }) {
             targets[index].jobs += jobs
         } else {
-            targets.append(CheckTarget(arn: machine.stateMachineArn, name: machine.name, jobs: jobs, creationDate: machine.creationDate))
+            targets.append(
+                CheckTarget(
+                    arn: machine.stateMachineArn, name: machine.name, jobs: jobs, creationDate: machine.creationDate))
         }
     }
 
     /// One expectation per enabled schedule that starts the machine; disabled ones are noted once.
     private func autoExpectations(
-        job: BatchwatchConfiguration.Job, machine: StateMachineSummary, discovered: [DiscoveredSchedule], report: inout StepReport
+        job: BatchwatchConfiguration.Job, machine: StateMachineSummary, discovered: [DiscoveredSchedule],
+        report: inout StepReport
     ) -> [JobExpectation] {
         let local = LocalTime(zone: window.timeZone)
         if discovered.isEmpty {
@@ -73,17 +80,21 @@ struct ExpectOccurrences: Sendable {
             guard schedule.isEnabled else {
                 report.notes.append(
                     .scheduleNotEnabled(
-                        job: job.name, source: schedule.source, state: "\(schedule.state)", since: schedule.lastModified.map(local.dayAndMinute)))
+                        job: job.name, source: schedule.source, state: "\(schedule.state)",
+                        since: schedule.lastModified.map(local.dayAndMinute)))
                 return nil
             }
             guard schedule.schedule != nil else {
-                report.notes.append(.scheduleNotChecked(job: job.name, source: schedule.source, reason: schedule.unusableReason))
+                report.notes.append(
+                    .scheduleNotChecked(job: job.name, source: schedule.source, reason: schedule.unusableReason))
                 return nil
             }
-            let next = schedule.occurrences(from: window.to, to: window.to.addingTimeInterval(2 * 86_400)).first
+            let next =
+                schedule.occurrences(from: window.to, to: window.to.addingTimeInterval(2 * 86_400)).first
                 ?? schedule.occurrences(from: window.to, to: window.to.addingTimeInterval(400 * 86_400)).first
             return JobExpectation(
-                name: job.name, occurrences: schedule.occurrences(from: window.from, to: window.to), nextOccurrence: next,
+                name: job.name, occurrences: schedule.occurrences(from: window.from, to: window.to),
+                nextOccurrence: next,
                 startWithin: schedule.startWithin(base: job.startWithin), maxDuration: job.maxDuration,
                 deadlines: FinishDeadline.deadlines(
                     finishBy: job.finishBy, timeZone: configuration.timeZone(for: job), window: window

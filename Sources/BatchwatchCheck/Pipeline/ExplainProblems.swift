@@ -16,10 +16,14 @@ struct ExplainProblems: Sendable {
     ) async -> (findings: [Finding], notes: [DigestText]) {
         // A 5-field cron is a host's crontab line: AWS's schedules say nothing about it.
         let written = Dictionary(
-            jobs.filter { if case .expression(let schedule) = $0.job.schedule { schedule.kind != .unixCron } else { false } }
-                .map { ($0.job.name, $0) },
+            jobs.filter {
+                if case .expression(let schedule) = $0.job.schedule { schedule.kind != .unixCron } else { false }
+            }
+            .map { ($0.job.name, $0) },
             uniquingKeysWith: { first, _ in first })
-        let explained = findings.filter { [.missing, .late].contains($0.kind) && $0.expectedAt != nil && written[$0.job] != nil }
+        let explained = findings.filter {
+            [.missing, .late].contains($0.kind) && $0.expectedAt != nil && written[$0.job] != nil
+        }
         guard !explained.isEmpty else { return (findings, []) }
         var schedules = known
         var notes: [DigestText] = []
@@ -28,14 +32,18 @@ struct ExplainProblems: Sendable {
             let output = await readSchedules.run(jobs: machines, now: now)
             schedules = output.schedules
             if schedules == nil {
-                notes.append(.schedulesUnreadable(count: explained.count, error: output.error.map { "\($0)" } ?? "unknown error"))
+                notes.append(
+                    .schedulesUnreadable(count: explained.count, error: output.error.map { "\($0)" } ?? "unknown error")
+                )
             }
         }
         guard let schedules else { return (findings, notes) }
         let annotated = findings.map { finding -> Finding in
-            guard explained.contains(finding), let (job, machine) = written[finding.job], let expected = finding.expectedAt,
+            guard explained.contains(finding), let (job, machine) = written[finding.job],
+                let expected = finding.expectedAt,
                 let reason = ScheduleExplanation.explain(
-                    expected: expected, isLate: finding.kind == .late, discovered: schedules[machine.stateMachineArn] ?? [],
+                    expected: expected, isLate: finding.kind == .late,
+                    discovered: schedules[machine.stateMachineArn] ?? [],
                     timeZone: configuration.timeZone(for: job))
             else { return finding }
             var finding = finding

@@ -19,18 +19,23 @@ struct FilterIgnored: Sendable {
     func run(_ findings: [Finding]) -> (kept: [Finding], ignored: Int, notes: [DigestText]) {
         let active = rules.filter { !$0.isExpired(at: now) }
         let kept = findings.filter { finding in
-            finding.kind == .checkError || !active.contains { rule in
-                [finding.cause, finding.message].contains { text in
-                    accountReferences(of: finding).contains { account in
-                        rule.matches(
-                            job: finding.job, error: finding.error, state: finding.state, cause: text, kind: finding.kind.rawValue,
-                            account: account, region: region)
+            finding.kind == .checkError
+                || !active.contains { rule in
+                    [finding.cause, finding.message].contains { text in
+                        accountReferences(of: finding).contains { account in
+                            rule.matches(
+                                job: finding.job, error: finding.error, state: finding.state, cause: text,
+                                kind: finding.kind.rawValue,
+                                account: account, region: region)
+                        }
                     }
                 }
-            }
         }
         let notes = rules.filter { $0.isExpired(at: now) }.compactMap { rule in
-            rule.until.map { DigestText.ignoreRuleExpired(subject: rule.subject, reason: rule.reason, until: $0.text, isDay: $0.isDay) }
+            rule.until.map {
+                DigestText.ignoreRuleExpired(
+                    subject: rule.subject, reason: rule.reason, until: $0.text, isDay: $0.isDay)
+            }
         }
         return (kept, findings.count - kept.count, notes)
     }

@@ -26,10 +26,13 @@ struct ReadAlarms: Sendable {
             let local = LocalTime(zone: window.timeZone)
             let fired = transitions.enumerated().compactMap { index, transition -> Finding? in
                 guard transition.newState == .alarm else { return nil }
-                let next = transitions[(index + 1)...].first { $0.alarmName == transition.alarmName && $0.newState != .alarm }
+                let next = transitions[(index + 1)...].first {
+                    $0.alarmName == transition.alarmName && $0.newState != .alarm
+                }
                 let detail = next.map { next -> DigestText in
                     next.newState == .ok
-                        ? .alarmBackToOK(at: local.minute(next.timestamp)) : .alarmState(next.newState.rawValue, at: local.minute(next.timestamp))
+                        ? .alarmBackToOK(at: local.minute(next.timestamp))
+                        : .alarmState(next.newState.rawValue, at: local.minute(next.timestamp))
                 }
                 return Finding(
                     kind: .alarm, job: transition.alarmName, at: transition.timestamp, cause: transition.reason,

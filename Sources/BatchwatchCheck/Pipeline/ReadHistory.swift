@@ -23,7 +23,9 @@ extension JobExpectation {
     func occurrence(before instant: Date) -> Date? {
         guard let source else { return nil }
         for days in [2.0, 8, 32, 93] {
-            if let last = source.occurrences(from: instant.addingTimeInterval(-days * 86_400), to: instant).last { return last }
+            if let last = source.occurrences(from: instant.addingTimeInterval(-days * 86_400), to: instant).last {
+                return last
+            }
         }
         return nil
     }
@@ -62,7 +64,9 @@ struct ReadHistory: Sendable {
         startsInWindow: [String: Int]
     ) async -> Output {
         let results = await concurrentMap(targets, limit: concurrency) { target in
-            await read(target, findings: findings, listing: listings[target.arn], previousGood: previousGood.contains(target.arn),
+            await read(
+                target, findings: findings, listing: listings[target.arn],
+                previousGood: previousGood.contains(target.arn),
                 startsInWindow: startsInWindow[target.arn])
         }
         var output = Output()
@@ -95,7 +99,10 @@ struct ReadHistory: Sendable {
         _ target: CheckTarget, findings: [Finding], listing: ExecutionPage?, previousGood: Bool, startsInWindow: Int?
     ) async -> TargetResult {
         let owners = Set(target.jobs.map(\.name))
-        let own = findings.filter { HistoryTimeline.streakKinds.contains($0.kind) && (owners.isEmpty ? $0.job == target.name : owners.contains($0.job)) }
+        let own = findings.filter {
+            HistoryTimeline.streakKinds.contains($0.kind)
+                && (owners.isEmpty ? $0.job == target.name : owners.contains($0.job))
+        }
         // A machine the metrics cleared: a recovery is possible only when it ran in the window
         // and the metrics could not prove the previous occurrence good.
         if listing == nil, own.isEmpty, previousGood || (startsInWindow ?? 0) == 0 { return TargetResult() }
@@ -113,7 +120,8 @@ struct ReadHistory: Sendable {
             while true {
                 let limit = max(creation ?? .distantPast, now.addingTimeInterval(-Self.retention))
                 let timeline = HistoryTimeline(
-                    target: target, executions: known.executions, complete: known.nextToken == nil, limit: limit, window: window, now: now)
+                    target: target, executions: known.executions, complete: known.nextToken == nil, limit: limit,
+                    window: window, now: now)
                 let answer = timeline.evaluate(own)
                 if answer.needsMore, let token = known.nextToken {
                     let next = try await stepFunctions.executionPage(of: target.arn, nextToken: token)
@@ -201,18 +209,24 @@ struct HistoryTimeline: Sendable {
             let span = spans.span(of: occurrence)
             let own = runs.filter { span.contains($0.startDate) }
             // A success seen proves the occurrence good; anything else needs all of its runs.
-            if let success = own.filter({ $0.status == .succeeded }).min(by: { ($0.stopDate ?? $0.startDate) < ($1.stopDate ?? $1.startDate) }) {
+            if let success = own.filter({ $0.status == .succeeded }).min(by: {
+                ($0.stopDate ?? $0.startDate) < ($1.stopDate ?? $1.startDate)
+            }) {
                 return .good(stop: success.stopDate ?? success.startDate)
             }
             guard complete || span.lowerBound >= knownFrom else { return .unknown }
-            if job.deadline(of: occurrence) > now || own.contains(where: { [.running, .pendingRedrive].contains($0.status) }) {
+            if job.deadline(of: occurrence) > now
+                || own.contains(where: { [.running, .pendingRedrive].contains($0.status) })
+            {
                 return .pending
             }
             return .bad
         }
 
         /// Walks back from the occurrence before `index`: the bad ones in a row, and the latest good one.
-        func walkBack(_ occurrences: [Date], before index: Int, job: JobExpectation) -> (count: Int, lastSuccess: Date?, needsMore: Bool) {
+        func walkBack(
+            _ occurrences: [Date], before index: Int, job: JobExpectation
+        ) -> (count: Int, lastSuccess: Date?, needsMore: Bool) {
             var count = 0
             var counting = true
             var position = index - 1
@@ -231,8 +245,11 @@ struct HistoryTimeline: Sendable {
         }
 
         func unit(_ occurrences: [Date], at index: Int) -> StreakUnit {
-            let gap = index > 0 ? occurrences[index].timeIntervalSince(occurrences[index - 1])
-                : (index + 1 < occurrences.count ? occurrences[index + 1].timeIntervalSince(occurrences[index]) : 86_400)
+            let gap =
+                index > 0
+                ? occurrences[index].timeIntervalSince(occurrences[index - 1])
+                : (index + 1 < occurrences.count
+                    ? occurrences[index + 1].timeIntervalSince(occurrences[index]) : 86_400)
             return gap >= 20 * 3_600 && gap <= 28 * 3_600 ? .night : .run
         }
 
@@ -262,7 +279,8 @@ struct HistoryTimeline: Sendable {
 
         // Recoveries.
         if scheduled.isEmpty {
-            if target.jobs.isEmpty, let first = runs.firstIndex(where: { $0.startDate >= window.from && $0.startDate < window.to }),
+            if target.jobs.isEmpty,
+                let first = runs.firstIndex(where: { $0.startDate >= window.from && $0.startDate < window.to }),
                 runs[first].status == .succeeded
             {
                 let previous = runs[..<first].lastIndex { ![.running, .pendingRedrive].contains($0.status) }
@@ -270,7 +288,9 @@ struct HistoryTimeline: Sendable {
                     let walked = walkBackRuns(runs, before: previous)
                     answer.needsMore = answer.needsMore || walked.needsMore
                     answer.recoveries.append(
-                        Recovery(job: target.name, at: runs[first].stopDate ?? runs[first].startDate, after: 1 + walked.count, unit: .run))
+                        Recovery(
+                            job: target.name, at: runs[first].stopDate ?? runs[first].startDate,
+                            after: 1 + walked.count, unit: .run))
                 } else if previous == nil, !complete {
                     answer.needsMore = true
                 }
@@ -293,7 +313,8 @@ struct HistoryTimeline: Sendable {
             case .bad:
                 let walked = walkBack(occurrences, before: first - 1, job: job)
                 answer.needsMore = answer.needsMore || walked.needsMore
-                answer.recoveries.append(Recovery(job: name, at: stop, after: 1 + walked.count, unit: unit(occurrences, at: first - 1)))
+                answer.recoveries.append(
+                    Recovery(job: name, at: stop, after: 1 + walked.count, unit: unit(occurrences, at: first - 1)))
             case .good, .pending: break
             }
         }
@@ -302,7 +323,9 @@ struct HistoryTimeline: Sendable {
 
     /// Walks back over the runs before `index`: those in a row that did not succeed (runs still
     /// going are passed over), and the stop of the latest one that did.
-    private func walkBackRuns(_ runs: [ExecutionRecord], before index: Int) -> (count: Int, lastSuccess: Date?, needsMore: Bool) {
+    private func walkBackRuns(
+        _ runs: [ExecutionRecord], before index: Int
+    ) -> (count: Int, lastSuccess: Date?, needsMore: Bool) {
         var count = 0
         for run in runs[..<index].reversed() {
             switch run.status {
@@ -323,7 +346,9 @@ private struct Spans {
     func span(of occurrence: Date) -> Range<Date> {
         let index = boundaries.firstIndex(notBefore: occurrence)
         let start = occurrence.addingTimeInterval(-tolerance(at: index))
-        let end = index + 1 < boundaries.count ? boundaries[index + 1].addingTimeInterval(-tolerance(at: index + 1)) : .distantFuture
+        let end =
+            index + 1 < boundaries.count
+            ? boundaries[index + 1].addingTimeInterval(-tolerance(at: index + 1)) : .distantFuture
         return start..<max(start, end)
     }
 

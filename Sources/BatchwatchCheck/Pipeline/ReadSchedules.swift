@@ -21,12 +21,15 @@ struct ReadSchedules: Sendable {
         let arns = Array(Set(jobs.map(\.machine.stateMachineArn))).sorted()
         guard !arns.isEmpty else { return Output(schedules: [:]) }
         do {
-            return Output(schedules: try await ScheduleDiscoverer(client: client, concurrency: concurrency).schedules(forStateMachineArns: arns))
+            return Output(
+                schedules: try await ScheduleDiscoverer(client: client, concurrency: concurrency).schedules(
+                    forStateMachineArns: arns))
         } catch let error as AWSError {
             return Output(schedules: nil, error: error)
         } catch {
             return Output(
-                schedules: nil, error: AWSError(kind: .service, message: "\(error)", service: "events", operation: "ListRules"))
+                schedules: nil,
+                error: AWSError(kind: .service, message: "\(error)", service: "events", operation: "ListRules"))
         }
     }
 }

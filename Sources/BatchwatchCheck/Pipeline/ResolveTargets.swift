@@ -22,9 +22,11 @@ struct ResolveTargets: Sendable {
 
     func run(now: Date) async -> Output {
         var output = Output()
-        let needsListing = configuration.includeUnscheduled || configuration.jobs.contains {
-            if case .name = $0.stateMachine { return true } else { return false }
-        }
+        let needsListing =
+            configuration.includeUnscheduled
+            || configuration.jobs.contains {
+                if case .name = $0.stateMachine { return true } else { return false }
+            }
         var listed: [StateMachineSummary]?
         if needsListing {
             do {
@@ -38,7 +40,8 @@ struct ResolveTargets: Sendable {
             let machine: StateMachineSummary
             switch job.stateMachine {
             case .arn(let arn):
-                machine = listed?.first { $0.stateMachineArn == arn }
+                machine =
+                    listed?.first { $0.stateMachineArn == arn }
                     ?? StateMachineSummary(stateMachineArn: arn, name: job.stateMachine.name, type: .standard)
             case .name(let name):
                 guard let listed else { continue }  // the listing error is already a finding

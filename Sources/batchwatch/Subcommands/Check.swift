@@ -94,7 +94,8 @@ struct Check: AsyncParsableCommand {
             throw ExitCode(ExitStatus.usageOrConfiguration.rawValue)
         }
 
-        var report = await AccountsChecker(configuration: configuration, client: client, logger: logger).run(window: window, now: instant)
+        var report = await AccountsChecker(configuration: configuration, client: client, logger: logger).run(
+            window: window, now: instant)
         let deliverer = Deliverer(
             settings: configuration.notify, stateDirectory: configuration.stateDirectory(environment: environment),
             awsClient: client, logger: logger,
@@ -103,14 +104,18 @@ struct Check: AsyncParsableCommand {
         )
         if !dryRun {
             stopSignals.checked { [self, report] outcomes in
-                render(Self.interrupted(report, outcomes: outcomes, notify: configuration.notify), notify: configuration.notify)
+                render(
+                    Self.interrupted(report, outcomes: outcomes, notify: configuration.notify),
+                    notify: configuration.notify)
             }
             report.delivery = await deliverer.deliver(report, force: force, progress: stopSignals.delivered)
         }
         let status = ExitStatus(report: report)
         stopSignals.finish(printing: render(report, notify: configuration.notify), status: status)
         if !dryRun {
-            await RunMetrics.publish(report, configuration: configuration, duration: Date().timeIntervalSince(startedAt), client: client, logger: logger)
+            await RunMetrics.publish(
+                report, configuration: configuration, duration: Date().timeIntervalSince(startedAt), client: client,
+                logger: logger)
             await deliverer.heartbeat(exitStatus: status)
         }
         throw ExitCode(status.rawValue)

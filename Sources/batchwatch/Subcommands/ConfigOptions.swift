@@ -5,7 +5,9 @@ import Foundation
 
 /// The `--config` option shared by every subcommand.
 struct ConfigOptions: ParsableArguments {
-    @Option(name: .long, help: "The configuration file (default: $BATCHWATCH_CONFIG, ./batchwatch.yml, /etc/batchwatch/config.yml).")
+    @Option(
+        name: .long,
+        help: "The configuration file (default: $BATCHWATCH_CONFIG, ./batchwatch.yml, /etc/batchwatch/config.yml).")
     var config: String?
 
     /// Reads the configuration, or prints `file:line: key path: problem` and exits 2.

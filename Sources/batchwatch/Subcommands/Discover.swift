@@ -70,9 +70,11 @@ struct Discover: AsyncParsableCommand {
         let share = max(1, configuration.concurrency / inFlight)
         let several = configuration.checksOtherAccounts
         let severalRegions = accounts.regions.count > 1
-        let outcomes = await concurrentMap(found.slices, limit: inFlight) { slice -> Result<[DiscoveredStateMachine], any Error> in
+        let outcomes = await concurrentMap(found.slices, limit: inFlight) {
+            slice -> Result<[DiscoveredStateMachine], any Error> in
             do {
-                return .success(try await ScheduleDiscoverer(client: slice.client, concurrency: share).discoverStateMachines())
+                return .success(
+                    try await ScheduleDiscoverer(client: slice.client, concurrency: share).discoverStateMachines())
             } catch {
                 return .failure(error)
             }
@@ -93,7 +95,8 @@ struct Discover: AsyncParsableCommand {
             }
         }
         var skeleton = ConfigSkeleton(
-            machines: machines, timeZone: configuration.timeZone, region: configuration.region ?? client.region, now: now)
+            machines: machines, timeZone: configuration.timeZone, region: configuration.region ?? client.region,
+            now: now)
         skeleton.setupLines = ConfigSkeleton.setupLines(for: configuration)
         skeleton.unreadable = unreadable
         FileHandle.standardError.write(Data(skeleton.table().utf8))
@@ -107,7 +110,8 @@ struct Discover: AsyncParsableCommand {
     func configurationIfAny(environment: [String: String]) throws -> BatchwatchConfiguration? {
         let isNamed = options.config != nil || !(environment["BATCHWATCH_CONFIG"] ?? "").isEmpty
         let path = ConfigurationLoader.resolvePath(
-            explicit: options.config, environment: environment, fileExists: { FileManager.default.fileExists(atPath: $0) })
+            explicit: options.config, environment: environment,
+            fileExists: { FileManager.default.fileExists(atPath: $0) })
         guard isNamed || FileManager.default.fileExists(atPath: path) else { return nil }
         return try options.load(environment: environment)
     }

@@ -9,7 +9,8 @@ import Logging
 /// unless `--against-aws` compares every written schedule with AWS's own.
 struct Validate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the configuration and show each job's next expected starts. No AWS calls unless --against-aws.",
+        abstract:
+            "Check the configuration and show each job's next expected starts. No AWS calls unless --against-aws.",
         discussion: """
             With --against-aws, also compares each job's written schedule with the EventBridge rules and \
             Scheduler schedules that start its state machine over the next 14 days, and prints every \
@@ -22,7 +23,9 @@ struct Validate: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Flag(name: .customLong("against-aws"), help: "Compare every written schedule with what AWS starts (read-only AWS calls).")
+    @Flag(
+        name: .customLong("against-aws"),
+        help: "Compare every written schedule with what AWS starts (read-only AWS calls).")
     var againstAWS = false
 
     func run() async throws {
@@ -51,9 +54,12 @@ struct Validate: AsyncParsableCommand {
             printError("batchwatch: \(error)")
             throw ExitCode(ExitStatus.usageOrConfiguration.rawValue)
         }
-        let comparison = ScheduleComparison(configuration: configuration, client: client, logger: Logger(label: "batchwatch"))
+        let comparison = ScheduleComparison(
+            configuration: configuration, client: client, logger: Logger(label: "batchwatch"))
         let (lines, errors) = await comparison.run(now: now)
-        print("\nAgainst AWS (\(comparison.readsSeveralPlaces ? "every account and Region" : client.region)), the next 14 days:")
+        print(
+            "\nAgainst AWS (\(comparison.readsSeveralPlaces ? "every account and Region" : client.region)), the next 14 days:"
+        )
         for line in lines { print("  \(line)") }
         for error in errors { printError("batchwatch: \(error)") }
         if !errors.isEmpty { throw ExitCode(ExitStatus.incomplete.rawValue) }
