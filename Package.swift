@@ -73,7 +73,7 @@ let package = Package(
             name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Resources/aws-sig-v4-test-suite")]
         ),
         .testTarget(name: "ScheduleTests", dependencies: ["Schedules"]),
-        .testTarget(name: "ConfigTests", dependencies: ["BatchwatchConfig"]),
+        .testTarget(name: "ConfigTests", dependencies: ["BatchwatchConfig", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TestSupport"]),
         .testTarget(
             name: "CheckTests",

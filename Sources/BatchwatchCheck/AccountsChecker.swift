@@ -78,25 +78,57 @@ public struct AccountsChecker: Sendable {
         }
     }
 
-    /// Checks `window` as it stands at `now` in every account and Region.
-    public func run(window: CheckWindow, now: Date) async -> CheckReport {
+    /// One account and Region to read, with a client holding that account's credentials (throttles
+    /// paced apart from every other account and Region).
+    public struct Slice: Sendable {
+        public var target: Target
+        public var region: String
+        public var client: AWSClient
+    }
+
+    /// Every account and Region to read, each with its client: the accounts resolved (`targets`),
+    /// then each account's credentials, once per account. An Organization that cannot be listed
+    /// and a role that cannot be assumed are findings (`check_error`s naming the account); the
+    /// slices are those of every other account. `check`, `discover` and `validate --against-aws`
+    /// all read through these.
+    public func slices(
+        now: Date
+    ) async -> (slices: [Slice], targets: [Target], findings: [Finding], notes: [DigestText]) {
         let found = await targets(now: now)
         var findings = found.findings
-        var notes = found.notes
         let regions = self.regions
-
-        // Credentials first, once per account: a role that cannot be assumed is one finding.
         let inFlight = max(1, configuration.concurrency / 2)
         let credentials = await concurrentMap(found.targets, limit: inFlight) { target in
             await credentialProvider(for: target, now: now)
         }
-        var slices: [(target: Target, region: String, provider: any CredentialProvider)] = []
+        var slices: [Slice] = []
         for (target, outcome) in zip(found.targets, credentials) {
             switch outcome {
-            case .success(let provider): slices += regions.map { (target, $0, provider) }
+            case .success(let provider):
+                slices += regions.map {
+                    Slice(
+                        target: target, region: $0,
+                        client: client.with(account: target.key, credentialProvider: provider, region: $0))
+                }
             case .failure(let finding): findings.append(finding)
             }
         }
+        return (slices, found.targets, findings, found.notes)
+    }
+
+    /// The jobs of `configuration` that are checked in `target` and `region`.
+    public func jobs(in target: Target, region: String) -> [BatchwatchConfiguration.Job] {
+        JobPlacement(jobs: configuration.jobs).jobs(in: target, region: region)
+    }
+
+    /// Checks `window` as it stands at `now` in every account and Region.
+    public func run(window: CheckWindow, now: Date) async -> CheckReport {
+        let found = await slices(now: now)
+        var findings = found.findings
+        var notes = found.notes
+        let regions = self.regions
+        let slices = found.slices
+        let inFlight = max(1, configuration.concurrency / 2)
 
         let placement = JobPlacement(jobs: configuration.jobs)
         findings += placement.unplaced(in: found.targets, regions: regions, at: now)
@@ -105,7 +137,7 @@ public struct AccountsChecker: Sendable {
         let share = max(1, configuration.concurrency / slicesInFlight)
         let reports = await concurrentMap(slices, limit: slicesInFlight) { slice in
             await check(
-                slice.target, region: slice.region, provider: slice.provider,
+                slice.target, region: slice.region, client: slice.client,
                 jobs: placement.jobs(in: slice.target, region: slice.region),
                 concurrency: share, window: window, now: now)
         }
@@ -182,15 +214,14 @@ public struct AccountsChecker: Sendable {
 
     /// Today's check in one account and Region; every finding carries both.
     private func check(
-        _ target: Target, region: String, provider: any CredentialProvider, jobs: [BatchwatchConfiguration.Job],
+        _ target: Target, region: String, client: AWSClient, jobs: [BatchwatchConfiguration.Job],
         concurrency: Int, window: CheckWindow, now: Date
     ) async -> CheckReport {
         var sliceConfiguration = configuration
         sliceConfiguration.jobs = jobs
         sliceConfiguration.concurrency = concurrency
         var checker = Checker(
-            configuration: sliceConfiguration,
-            client: client.with(account: target.key, credentialProvider: provider, region: region),
+            configuration: sliceConfiguration, client: client,
             logger: logger)
         if let id = target.id { checker.account = (id, target.name) }
         checker.collectsTimeline = collectsTimeline

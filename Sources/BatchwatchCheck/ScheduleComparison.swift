@@ -1,6 +1,7 @@
 import AWSClient
 import BatchwatchConfig
 import Foundation
+import Logging
 import ScheduleDiscovery
 
 /// `batchwatch validate --against-aws`: every job with a written schedule compared with what AWS's
@@ -9,15 +10,47 @@ import ScheduleDiscovery
 public struct ScheduleComparison: Sendable {
     let configuration: BatchwatchConfiguration
     let client: AWSClient
+    let logger: Logger
 
-    public init(configuration: BatchwatchConfiguration, client: AWSClient) {
+    public init(configuration: BatchwatchConfiguration, client: AWSClient, logger: Logger = Logger(label: "batchwatch"))
+    {
         self.configuration = configuration
         self.client = client
+        self.logger = logger
     }
 
+    /// Whether the comparison reads several accounts or Regions (each line then says which).
+    public var readsSeveralPlaces: Bool { configuration.checksOtherAccounts || configuration.regions.count > 1 }
+
     /// One line per job with a written schedule (a drift, agreement, or why it was not compared),
-    /// and the errors that kept AWS from being read.
+    /// and the errors that kept AWS from being read. With several accounts or Regions, each job is
+    /// compared in every account and Region that checks it (the check's own accounts, roles and
+    /// placement), each line starting with where: `staging us-east-1: billing: matches AWS (...)`.
     public func run(now: Date) async -> (lines: [String], errors: [String]) {
+        guard readsSeveralPlaces else { return await compare(configuration.jobs, client: client, now: now) }
+        let accounts = AccountsChecker(configuration: configuration, client: client, logger: logger)
+        let found = await accounts.slices(now: now)
+        var errors = found.findings.map { "\($0.job): \($0.cause ?? $0.error ?? "cannot be read")" }
+        let placed = found.slices.map { ($0, accounts.jobs(in: $0.target, region: $0.region)) }.filter { !$1.isEmpty }
+        let inFlight = min(max(placed.count, 1), max(1, configuration.concurrency / 2))
+        let outcomes = await concurrentMap(placed, limit: inFlight) { slice, jobs in
+            await compare(jobs, client: slice.client, now: now)
+        }
+        var lines: [String] = []
+        for ((slice, _), outcome) in zip(placed, outcomes) {
+            let place = "\(slice.target.name) \(slice.region)"
+            lines += outcome.lines.map { "\(place): \($0)" }
+            errors += outcome.errors.map { "\(place): \($0)" }
+        }
+        return (lines, errors)
+    }
+
+    /// `jobs` compared in `client`'s account and Region.
+    private func compare(
+        _ jobs: [BatchwatchConfiguration.Job], client: AWSClient, now: Date
+    ) async -> (lines: [String], errors: [String]) {
+        var configuration = configuration
+        configuration.jobs = jobs
         let resolved = await ResolveTargets(
             configuration: configuration, stepFunctions: StepFunctionsReader(client: client), region: client.region
         ).run(now: now)

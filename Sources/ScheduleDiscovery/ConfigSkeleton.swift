@@ -13,6 +13,12 @@ public struct ConfigSkeleton: Sendable {
     public var region: String
     /// When discovery ran: written in the header, and decides which schedules have ended.
     public var now: Date
+    /// With several accounts or Regions: the configuration's `regions`, `role_name`, `accounts` or
+    /// `organization`, written after `region` (`setupLines(for:)`), so the jobs' `accounts:` and
+    /// `regions:` are valid.
+    public var setupLines: [String] = []
+    /// Accounts and Regions that could not be read, each written as a comment.
+    public var unreadable: [String] = []
 
     /// Creates a skeleton of `machines` for a configuration in `timeZone` and `region`.
     public init(machines: [DiscoveredStateMachine], timeZone: TimeZone, region: String, now: Date) {
@@ -35,13 +41,18 @@ public struct ConfigSkeleton: Sendable {
     /// (one-time, unreadable) and state machines that nothing starts as comments.
     public func yaml() -> String {
         let (active, inactive) = jobEntries()
-        var lines = [
-            "# Written by batchwatch discover at \(Self.instantText(now)) from the state machines in \(region).",
-            "# One job per enabled EventBridge rule or Scheduler schedule. Instead of an expression,",
-            "# schedule: auto reads the state machine's schedules from AWS at each check.",
-            "timezone: \(Self.quoted(BatchwatchConfiguration.displayName(of: timeZone)))",
-            "region: \(Self.quoted(region))",
-        ]
+        var lines =
+            [
+                "# Written by batchwatch discover at \(Self.instantText(now)) from the state machines in \(setupLines.isEmpty ? region : "every account and Region configured").",
+                "# One job per enabled EventBridge rule or Scheduler schedule. Instead of an expression,",
+                "# schedule: auto reads the state machine's schedules from AWS at each check.",
+                "timezone: \(Self.quoted(BatchwatchConfiguration.displayName(of: timeZone)))",
+                "region: \(Self.quoted(region))",
+            ] + setupLines
+        if !unreadable.isEmpty {
+            lines.append("# Could not be read, so no jobs from there (run discover again when it can be):")
+            lines += unreadable.map { "# - \(Self.comment($0))" }
+        }
         lines.append(active.isEmpty ? "jobs: []" : "jobs:")
         for entry in active { lines += jobLines(entry) }
         if !inactive.isEmpty {
@@ -55,8 +66,9 @@ public struct ConfigSkeleton: Sendable {
             lines += ["", "# Schedules batchwatch cannot check:"]
             for (machine, discovered) in unusable {
                 let reason = discovered.unusableReason ?? discovered.expression
+                let name = machine.placement.map { "\(machine.name) (\($0))" } ?? machine.name
                 lines.append(
-                    "# - \(Self.comment(machine.name)): \(Self.comment(discovered.source.description)): \(Self.comment(reason))"
+                    "# - \(Self.comment(name)): \(Self.comment(discovered.source.description)): \(Self.comment(reason))"
                 )
             }
         }
@@ -64,7 +76,8 @@ public struct ConfigSkeleton: Sendable {
         if !unscheduled.isEmpty {
             lines += ["", "# State machines that no EventBridge rule or Scheduler schedule starts:"]
             for machine in unscheduled {
-                lines.append("# - \(Self.comment(machine.name)): \(Self.comment(machine.arn))")
+                let name = machine.placement.map { "\(machine.name) (\($0))" } ?? machine.name
+                lines.append("# - \(Self.comment(name)): \(Self.comment(machine.arn))")
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -73,19 +86,24 @@ public struct ConfigSkeleton: Sendable {
     /// A table for people: state machine, source, expression, timezone, flexible window, state.
     /// A state machine that nothing starts has one row with `-` as its source.
     public func table() -> String {
-        var rows = [["STATE MACHINE", "SOURCE", "EXPRESSION", "TIMEZONE", "WINDOW", "STATE"]]
+        let placed = machines.contains { $0.placement != nil }
+        var rows = [
+            (placed ? ["WHERE"] : []) + ["STATE MACHINE", "SOURCE", "EXPRESSION", "TIMEZONE", "WINDOW", "STATE"]
+        ]
         for machine in machines {
+            let place = placed ? [machine.placement ?? "-"] : []
             if machine.schedules.isEmpty {
-                rows.append([machine.name, "-", "-", "-", "-", "no schedule"])
+                rows.append(place + [machine.name, "-", "-", "-", "-", "no schedule"])
             }
             for discovered in machine.schedules {
                 var state = discovered.state.rawValue
                 if discovered.hasEnded(at: now) { state += " (ended)" }
                 if discovered.schedule == nil { state += " (cannot check)" }
-                rows.append([
-                    machine.name, discovered.source.description, discovered.expression, discovered.timeZoneName,
-                    discovered.flexibleWindow > 0 ? DurationSyntax.format(discovered.flexibleWindow) : "-", state,
-                ])
+                rows.append(
+                    place + [
+                        machine.name, discovered.source.description, discovered.expression, discovered.timeZoneName,
+                        discovered.flexibleWindow > 0 ? DurationSyntax.format(discovered.flexibleWindow) : "-", state,
+                    ])
             }
         }
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
@@ -99,7 +117,14 @@ public struct ConfigSkeleton: Sendable {
 
     /// The jobs to write (enabled, usable, not ended) and to comment out (disabled or ended), with
     /// unique names: the state machine's name when it has one such schedule, else `machine (source)`.
+    /// A machine name listed in more than one account or Region is followed by where it was listed:
+    /// `nightly-etl (staging ap-northeast-1)`.
     func jobEntries() -> (active: [JobEntry], inactive: [JobEntry]) {
+        let places = Dictionary(grouping: machines, by: \.name).mapValues { Set($0.map { $0.placement ?? "" }) }
+        func baseName(_ machine: DiscoveredStateMachine) -> String {
+            guard let placement = machine.placement, (places[machine.name]?.count ?? 0) > 1 else { return machine.name }
+            return "\(machine.name) (\(placement))"
+        }
         var active: [JobEntry] = []
         var inactive: [JobEntry] = []
         var usedNames = Set<String>()
@@ -119,7 +144,8 @@ public struct ConfigSkeleton: Sendable {
             let running = usable.filter { $0.isEnabled && !$0.hasEnded(at: now) }
             let stopped = usable.filter { !($0.isEnabled && !$0.hasEnded(at: now)) }
             for discovered in running {
-                let name = uniqueName(running.count == 1 ? machine.name : "\(machine.name) (\(discovered.source.name))")
+                let name = uniqueName(
+                    running.count == 1 ? baseName(machine) : "\(baseName(machine)) (\(discovered.source.name))")
                 active.append(entry(name: name, machine: machine, discovered: discovered))
             }
             for discovered in stopped {
@@ -128,7 +154,7 @@ public struct ConfigSkeleton: Sendable {
         }
         // Active jobs keep the plain names; commented ones take what is left.
         for (machine, discovered, plain) in pendingInactive {
-            let name = uniqueName(plain ? machine.name : "\(machine.name) (\(discovered.source.name))")
+            let name = uniqueName(plain ? baseName(machine) : "\(baseName(machine)) (\(discovered.source.name))")
             inactive.append(entry(name: name, machine: machine, discovered: discovered))
         }
         return (active, inactive)
@@ -153,6 +179,10 @@ public struct ConfigSkeleton: Sendable {
         var lines = [
             "  - name: \(Self.quoted(entry.name))",
             "    state_machine: \(Self.quoted(entry.machine.name))",
+        ]
+        if let account = entry.machine.account { lines.append("    accounts: [\(Self.quoted(account))]") }
+        if let region = entry.machine.region { lines.append("    regions: [\(Self.quoted(region))]") }
+        lines += [
             "    # \(Self.comment(origin))",
             "    schedule: \(Self.quoted(entry.text.expression))",
         ]
@@ -160,6 +190,32 @@ public struct ConfigSkeleton: Sendable {
             lines.append("    timezone: \(Self.quoted(BatchwatchConfiguration.displayName(of: zone)))")
         }
         lines.append("    start_within: \(DurationSyntax.format(discovered.startWithin()))")
+        return lines
+    }
+
+    /// With several accounts or Regions, the top-level keys that say which (`regions`, `role_name`,
+    /// `accounts` or `organization`), as `configuration` has them; an external id is never
+    /// written, only a comment where one is configured. Empty with one account and Region.
+    public static func setupLines(for configuration: BatchwatchConfiguration) -> [String] {
+        var lines: [String] = []
+        if !configuration.regions.isEmpty {
+            lines.append("regions: [\(configuration.regions.map(quoted).joined(separator: ", "))]")
+        }
+        if let roleName = configuration.roleName { lines.append("role_name: \(quoted(roleName))") }
+        if let organization = configuration.organization {
+            let exclude = organization.exclude.map(quoted).joined(separator: ", ")
+            lines.append("organization: {role_name: \(quoted(organization.roleName)), exclude: [\(exclude)]}")
+        }
+        if !configuration.accounts.isEmpty {
+            lines.append("accounts:")
+            for account in configuration.accounts {
+                var fields = ["name: \(quoted(account.name))", "id: \(quoted(account.id))"]
+                if let roleArn = account.roleArn { fields.append("role_arn: \(quoted(roleArn))") }
+                var line = "  - {\(fields.joined(separator: ", "))}"
+                if account.externalId != nil { line += "  # add its external_id as in your configuration" }
+                lines.append(line)
+            }
+        }
         return lines
     }
 

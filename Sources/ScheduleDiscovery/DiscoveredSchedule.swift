@@ -106,12 +106,26 @@ public struct DiscoveredStateMachine: Sendable, Equatable {
     /// The rules first (by name), then the Scheduler schedules (by group and name); empty when nothing
     /// starts it on a schedule.
     public var schedules: [DiscoveredSchedule]
+    /// With several accounts: the account's name, written in its jobs' `accounts:`.
+    public var account: String?
+    /// With several Regions: the Region it was listed in, written in its jobs' `regions:`.
+    public var region: String?
 
-    /// Creates an entry.
-    public init(arn: String, name: String, schedules: [DiscoveredSchedule]) {
+    /// Creates an entry; `account` and `region` place its jobs when several are read.
+    public init(
+        arn: String, name: String, schedules: [DiscoveredSchedule], account: String? = nil, region: String? = nil
+    ) {
         self.arn = arn
         self.name = name
         self.schedules = schedules
+        self.account = account
+        self.region = region
+    }
+
+    /// `prod us-east-1`, `prod` or `us-east-1`: where it was listed; `nil` with one account and Region.
+    public var placement: String? {
+        let parts = [account, region].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Yams
 
 /// deploy/iam-policy.json grants exactly the AWS actions that batchwatch signs: the sources
 /// are scanned for every `json(.service, target: "X")`, `query(.service, action: "X")` and
@@ -98,7 +99,11 @@ import Testing
 
     /// The policy's allowed actions, with the resources of the statement that allows each.
     static func policy(_ file: String = "deploy/iam-policy.json") throws -> [String: [String]] {
-        let data = try Data(contentsOf: repository.appendingPathComponent(file))
+        try policy(json: try Data(contentsOf: repository.appendingPathComponent(file)))
+    }
+
+    /// The allowed actions of the policy document `data`, as `policy(_:)`.
+    static func policy(json data: Data) throws -> [String: [String]] {
         let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(document["Version"] as? String == "2012-10-17")
         let statements = try #require(document["Statement"] as? [[String: Any]])
@@ -168,6 +173,38 @@ import Testing
         #expect(statement["Action"] as? String == "sts:AssumeRole")
         let condition = statement["Condition"] as? [String: [String: String]]
         #expect(condition?["StringEquals"]?["sts:ExternalId"] != nil)
+    }
+
+    /// deploy/member-reader-role.yml, the StackSet template, creates the same role: the reader
+    /// policy's actions and resources inline, trusted by the monitoring account with the ExternalId
+    /// parameter as the condition.
+    @Test func memberReaderRoleTemplateGrantsWhatTheReaderPolicyGrants() throws {
+        let text = try String(
+            contentsOf: Self.repository.appendingPathComponent("deploy/member-reader-role.yml"), encoding: .utf8)
+        let template = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let parameters = try #require(template["Parameters"] as? [String: Any])
+        #expect(parameters["ExternalId"] != nil && parameters["MonitoringAccountId"] != nil)
+        let resources = try #require(template["Resources"] as? [String: [String: Any]])
+        let roles = resources.values.filter { $0["Type"] as? String == "AWS::IAM::Role" }
+        #expect(roles.count == 1 && resources.count == 1, "one resource, the role")
+        let properties = try #require(roles.first?["Properties"] as? [String: Any])
+        let policies = try #require(properties["Policies"] as? [[String: Any]])
+        #expect(policies.count == 1)
+        let document = try #require(policies.first?["PolicyDocument"])
+        let granted = try Self.policy(json: try JSONSerialization.data(withJSONObject: document))
+        let member = try Self.policy("deploy/member-reader-policy.json")
+        #expect(granted == member, "the template's inline policy differs from deploy/member-reader-policy.json")
+        #expect(properties["ManagedPolicyArns"] == nil)
+
+        let trust = try #require(properties["AssumeRolePolicyDocument"] as? [String: Any])
+        let statements = try #require(trust["Statement"] as? [[String: Any]])
+        #expect(statements.count == 1)
+        let statement = try #require(statements.first)
+        #expect(statement["Effect"] as? String == "Allow" && statement["Action"] as? String == "sts:AssumeRole")
+        let principal = (statement["Principal"] as? [String: Any])?["AWS"] as? [String: String]
+        #expect(principal?["Fn::Sub"] == "arn:${AWS::Partition}:iam::${MonitoringAccountId}:root")
+        let condition = statement["Condition"] as? [String: [String: [String: String]]]
+        #expect(condition?["StringEquals"]?["sts:ExternalId"] == ["Ref": "ExternalId"])
     }
 
     @Test func policyUsesNoWildcardActionsAndScopesPublish() throws {

@@ -106,6 +106,44 @@ func machineArn(_ name: String) -> String { "arn:aws:states:us-east-1:1234567890
         #expect(ConfigSkeleton.quoted("a\"b\\c\n") == "\"a\\\"b\\\\c\\u000A\"")
     }
 
+    @Test func severalAccountsAndRegionsPlaceEachJobAndKeepSharedNamesApart() throws {
+        let configuration = try parse(
+            """
+            region: us-east-1
+            regions: [us-east-1, eu-west-1]
+            role_name: batchwatch-reader
+            accounts:
+              - {name: prod, id: "111111111111", external_id: secret-1}
+              - {name: staging, id: "222222222222", role_arn: "arn:aws:iam::222222222222:role/custom"}
+            jobs: []
+            """)
+        func machine(_ name: String, _ account: String, _ region: String) throws -> DiscoveredStateMachine {
+            let arn = "arn:aws:states:\(region):111111111111:stateMachine:\(name)"
+            var rule = try discovered(.rule(name: "\(name)-rule"), "cron(0 17 * * ? *)", in: utcZone)
+            rule.stateMachineArn = arn
+            return DiscoveredStateMachine(arn: arn, name: name, schedules: [rule], account: account, region: region)
+        }
+        var skeleton = ConfigSkeleton(
+            machines: [
+                try machine("etl", "prod", "us-east-1"), try machine("etl", "staging", "us-east-1"),
+                try machine("billing", "staging", "eu-west-1"),
+            ],
+            timeZone: utcZone, region: "us-east-1", now: referenceDate)
+        skeleton.setupLines = ConfigSkeleton.setupLines(for: configuration)
+        skeleton.unreadable = ["gone (444444444444) could not be read in us-east-1: AccessDenied"]
+        let yaml = skeleton.yaml()
+        let written = try parse(yaml)
+        #expect(written.jobs.map(\.name) == ["etl (prod us-east-1)", "etl (staging us-east-1)", "billing"])
+        #expect(written.jobs.map(\.accounts) == [["prod"], ["staging"], ["staging"]])
+        #expect(written.jobs.map(\.regions) == [["us-east-1"], ["us-east-1"], ["eu-west-1"]])
+        #expect(written.accounts.map(\.name) == ["prod", "staging"])
+        #expect(written.accounts.map(\.roleArn) == [nil, "arn:aws:iam::222222222222:role/custom"])
+        #expect(written.regions == ["us-east-1", "eu-west-1"])
+        #expect(!yaml.contains("secret-1"))
+        #expect(yaml.contains("# - gone (444444444444) could not be read in us-east-1: AccessDenied"))
+        #expect(skeleton.table().hasPrefix("WHERE"))
+    }
+
     @Test func tableHasARowPerScheduleAndPerUnscheduledMachine() throws {
         let skeleton = ConfigSkeleton(
             machines: try sampleMachines(), timeZone: tokyo, region: "us-east-1", now: referenceDate)

@@ -1,3 +1,4 @@
+import AWSClient
 import Foundation
 import TestSupport
 import Testing
@@ -189,6 +190,101 @@ extension IntegrationTests {
             #expect(run.status == 1, "\(run.stderr)")
             let checked = try #require(try run.jsonDocument()["checked"] as? [String: Any])
             #expect(checked["accounts"] as? Int == 2)
+        }
+
+        /// A client in member `account`'s reader role, for creating its rules and schedules.
+        static func memberClient(
+            _ account: String, region: String, externalId: String? = nil, environment: [String: String]
+        ) throws -> AWSClient {
+            let base = try makeClient(environment: environment, region: region)
+            let role = AssumeRoleCredentialProvider(
+                sts: base, roleArn: "arn:aws:iam::\(account):role/batchwatch-reader", externalId: externalId)
+            return base.with(credentialProvider: role, region: region)
+        }
+
+        static func machineArn(_ name: String, _ account: String, _ region: String) -> String {
+            "arn:aws:states:\(region):\(account):stateMachine:\(name)"
+        }
+
+        /// `seedWorld`, and what starts its machines: prod's nightly-etl by a UTC rule (02:00 in
+        /// Tokyo), staging's by a Scheduler schedule in Tokyo, staging's billing in us-east-1 by a
+        /// rule at 19:00 UTC (04:00 in Tokyo, an hour off the job's 03:00).
+        static func seedScheduledWorld() async throws -> [String: String] {
+            let environment = try await seedWorld()
+            let tokyo = "ap-northeast-1"
+            try await memberClient(Self.prod, region: tokyo, externalId: "ext-prod", environment: environment).create(
+                TestBed.EventBridgeRule(
+                    "etl-nightly", schedule: "cron(0 17 * * ? *)",
+                    stateMachineArn: machineArn("nightly-etl", prod, tokyo)))
+            try await memberClient(Self.staging, region: tokyo, environment: environment).create(
+                TestBed.SchedulerSchedule(
+                    "etl-nightly", expression: "cron(0 2 * * ? *)", timeZone: "Asia/Tokyo",
+                    targetArn: machineArn("nightly-etl", staging, tokyo)))
+            try await memberClient(Self.staging, region: "us-east-1", environment: environment).create(
+                TestBed.EventBridgeRule(
+                    "billing-daily", schedule: "cron(0 19 * * ? *)",
+                    stateMachineArn: machineArn("billing", staging, "us-east-1")))
+            return environment
+        }
+
+        @Test func discoverListsEveryAccountAndRegionAndWritesAConfigValidateAccepts() async throws {
+            let environment = try await Self.seedScheduledWorld()
+            let run = try await runBatchwatch(
+                ["discover", "--config", try writeConfig(Self.accountsConfig)], environment: environment)
+            let yaml = String(decoding: run.stdout, as: UTF8.self)
+            // denied and gone cannot be read: exit 3, and still every other account's jobs.
+            #expect(run.status == 3, "\(run.stderr)")
+            #expect(
+                yaml.contains(
+                    "  - name: \"nightly-etl (prod ap-northeast-1)\"\n    state_machine: \"nightly-etl\"\n    accounts: [\"prod\"]\n    regions: [\"ap-northeast-1\"]"
+                ), "\(yaml)")
+            #expect(
+                yaml.contains(
+                    "  - name: \"nightly-etl (staging ap-northeast-1)\"\n    state_machine: \"nightly-etl\"\n    accounts: [\"staging\"]\n    regions: [\"ap-northeast-1\"]"
+                ), "\(yaml)")
+            #expect(
+                yaml.contains(
+                    "  - name: \"billing\"\n    state_machine: \"billing\"\n    accounts: [\"staging\"]\n    regions: [\"us-east-1\"]"
+                ), "\(yaml)")
+            #expect(
+                yaml.contains("# - adhoc (prod us-east-1): \(Self.machineArn("adhoc", Self.prod, "us-east-1"))"),
+                "\(yaml)")
+            #expect(!yaml.contains("ext-prod"))
+            // One comment and one stderr line per unreadable account (and Region).
+            let comments = yaml.split(separator: "\n").filter { $0.hasPrefix("# - denied") || $0.hasPrefix("# - gone") }
+            #expect(comments.count == 3, "\(yaml)")
+            #expect(
+                comments.contains {
+                    $0.contains("denied (\(Self.denied)) could not be read in ap-northeast-1")
+                        && $0.contains("ListStateMachines")
+                })
+            #expect(comments.contains { $0.hasPrefix("# - gone") && $0.contains("AssumeRole") })
+            #expect(
+                run.stderr.split(separator: "\n").filter { $0.hasPrefix("batchwatch: discover:") }.count == 3,
+                "\(run.stderr)")
+            #expect(run.stderr.contains("WHERE"))
+
+            let validated = try await runBatchwatch(
+                ["validate", "--config", try writeConfig(yaml)], environment: environment)
+            #expect(validated.status == 0, "\(validated.stderr)\n\(yaml)")
+        }
+
+        @Test func validateAgainstAWSComparesEachJobWhereItIsChecked() async throws {
+            let environment = try await Self.seedScheduledWorld()
+            let run = try await runBatchwatch(
+                ["validate", "--against-aws", "--config", try writeConfig(Self.accountsConfig)],
+                environment: environment)
+            let out = String(decoding: run.stdout, as: UTF8.self)
+            #expect(run.status == 3, "\(run.stderr)")
+            #expect(out.contains("Against AWS (every account and Region), the next 14 days:"))
+            #expect(out.contains("prod ap-northeast-1: nightly-etl: matches AWS (rule default/etl-nightly)"), "\(out)")
+            #expect(out.contains("staging ap-northeast-1: nightly-etl: matches AWS"), "\(out)")
+            #expect(out.contains("staging us-east-1: billing: differs from AWS (rule default/billing-daily)"), "\(out)")
+            // billing is pinned to staging, nightly-etl to Tokyo: nothing compared anywhere else.
+            let compared = (out.components(separatedBy: "the next 14 days:\n").last ?? "").split(separator: "\n")
+            #expect(compared.count == 3, "\(out)")
+            #expect(run.stderr.contains("gone") && run.stderr.contains("AssumeRole"), "\(run.stderr)")
+            #expect(run.stderr.contains("denied ap-northeast-1"), "\(run.stderr)")
         }
 
         @Test func oneAccountOneRegionStillNamesBoth() async throws {

@@ -54,8 +54,12 @@ struct Validate: AsyncParsableCommand {
             printError("batchwatch: \(error)")
             throw ExitCode(ExitStatus.usageOrConfiguration.rawValue)
         }
-        let (lines, errors) = await ScheduleComparison(configuration: configuration, client: client).run(now: now)
-        print("\nAgainst AWS (\(client.region)), the next 14 days:")
+        let comparison = ScheduleComparison(
+            configuration: configuration, client: client, logger: Logger(label: "batchwatch"))
+        let (lines, errors) = await comparison.run(now: now)
+        print(
+            "\nAgainst AWS (\(comparison.readsSeveralPlaces ? "every account and Region" : client.region)), the next 14 days:"
+        )
         for line in lines { print("  \(line)") }
         for error in errors { printError("batchwatch: \(error)") }
         if !errors.isEmpty { throw ExitCode(ExitStatus.incomplete.rawValue) }
