@@ -58,7 +58,7 @@ public struct AccountsChecker: Sendable {
                     }
                 return (targets, [], [])
             } catch {
-                var finding = Finding.checkError(job: "organization", at: now, error: error)
+                var finding = Finding.checkError(of: .organization, at: now, error: error)
                 finding.region = OrganizationAccounts.region
                 return ([], [finding], [])
             }
@@ -283,7 +283,7 @@ public struct AccountsChecker: Sendable {
             guard let code = finding.error else { return false }
             return unreadableCodes.contains(code) || AWSError.accessDeniedCodes.contains(code)
         }
-        let listingDenied = errors.contains { $0.job == "state machines" && isDenial($0) }
+        let listingDenied = errors.contains { $0.subject == .read(.stateMachines) && isDenial($0) }
         let unknownCredentials = errors.contains {
             ["UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "OptInRequired"].contains(
                 $0.error ?? "")
@@ -293,6 +293,7 @@ public struct AccountsChecker: Sendable {
             kind: .checkError, job: target.name, at: now, error: first.error,
             cause: "\(target.name) could not be read in \(region): \(first.cause ?? "denied")")
         finding.account = target.id
+        finding.subject = .account
         return findings.filter { $0.kind != .checkError } + [finding]
     }
 }

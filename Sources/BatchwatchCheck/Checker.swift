@@ -134,10 +134,17 @@ public struct Checker: Sendable {
 
 extension Finding {
     /// A `check_error` finding that names the job and the API that failed.
-    static func checkError(job: String, at: Date, error: any Error) -> Finding {
+    static func checkError(job: String, subject: FindingSubject = .job, at: Date, error: any Error) -> Finding {
         let awsError = error as? AWSError
-        return Finding(
+        var finding = Finding(
             kind: .checkError, job: job, at: at, error: awsError?.code ?? awsError?.kind.rawValue ?? "Error",
             cause: "\(error)")
+        finding.subject = subject
+        return finding
+    }
+
+    /// A `check_error` finding about a read that covers several things at once.
+    static func checkError(of read: FindingSubject.WholeRead, at: Date, error: any Error) -> Finding {
+        checkError(job: read.rawValue, subject: .read(read), at: at, error: error)
     }
 }

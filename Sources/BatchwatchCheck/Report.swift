@@ -26,11 +26,35 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
     public var label: String { label(in: .en) }
 }
 
+/// What a finding's `job` names. The JSON document calls it `job` whatever it is.
+public enum FindingSubject: Sendable, Equatable {
+    /// A job of the configuration.
+    case job
+    /// A state machine that no job names.
+    case stateMachine
+    /// A CloudWatch alarm.
+    case alarm
+    /// An account (its name) that could not be read at all.
+    case account
+    /// A read that covers several things at once and could not be done.
+    case read(WholeRead)
+
+    /// The reads that cover several things at once; the raw value is what `job` says.
+    public enum WholeRead: String, Sendable, Equatable {
+        case stateMachines = "state machines"
+        case alarms
+        case organization
+    }
+}
+
 /// One problem found by a check. Fields that do not apply to its kind are `nil`.
 public struct Finding: Sendable, Equatable {
     public var kind: FindingKind
-    /// The job name, the state machine name (unscheduled machines) or the alarm name.
+    /// The name of what `subject` says it is about: a job, a state machine, an alarm, an account,
+    /// or a whole read (`state machines`, `alarms`, `organization`).
     public var job: String
+    /// What `job` names.
+    public var subject: FindingSubject = .job
     /// When the problem happened (README, "How a check decides", for each kind).
     public var at: Date
     /// The expected start of the occurrence this finding is about.

@@ -128,9 +128,10 @@ public struct RunClassifier: Sendable {
             guard owner != nil || startedInWindow else { continue }
             let job = owner ?? fallbackName
             if let kind = run.status.failureKind {
-                outcome.findings.append(
-                    Finding(kind: kind, job: job, at: run.stopDate ?? run.startDate, executionArn: run.executionArn)
-                )
+                var finding = Finding(
+                    kind: kind, job: job, at: run.stopDate ?? run.startDate, executionArn: run.executionArn)
+                finding.subject = jobs.isEmpty ? .stateMachine : .job
+                outcome.findings.append(finding)
             } else if run.status == .succeeded, let redrives = run.redriveCount, redrives > 0 {
                 outcome.notes.append(.redriven(job: job, run: run.name, redrives: redrives))
             }

@@ -72,6 +72,25 @@ import Testing
         #expect(transport.requests.count == 1, "ListStateMachines is read once")
     }
 
+    @Test func aListingThatIsDeniedIsOneCheckErrorAboutTheWholeRead() async throws {
+        let transport = FakeTransport { _, _ in
+            HTTPResponse(
+                status: 400, headers: ["Content-Type": "application/x-amz-json-1.0"],
+                body: Data(#"{"__type": "AccessDeniedException", "message": "no"}"#.utf8))
+        }
+        let configuration = try Self.configuration(
+            "jobs:\n  - {name: etl, state_machine: etl, schedule: \"cron(0 2 * * ? *)\"}\n")
+        let output = await ResolveTargets(
+            configuration: configuration, stepFunctions: StepFunctionsReader(client: makeCheckClient(transport)),
+            region: Self.region
+        ).run(now: instant("2026-11-21T08:30:00+09:00"))
+        let finding = try #require(output.report.findings.first)
+        #expect(output.report.findings.count == 1)
+        #expect(finding.subject == .read(.stateMachines))
+        #expect(finding.job == "state machines")
+        #expect(finding.error == "AccessDeniedException")
+    }
+
     @Test func readRunsStopsPagingOnceAPageReachesBackPastTheWindow() async throws {
         let window = CheckWindow(
             from: instant("2026-11-20T00:00:00+09:00"), to: instant("2026-11-21T00:00:00+09:00"),

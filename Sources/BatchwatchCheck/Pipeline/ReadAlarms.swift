@@ -34,18 +34,22 @@ struct ReadAlarms: Sendable {
                         ? .alarmBackToOK(at: local.minute(next.timestamp))
                         : .alarmState(next.newState.rawValue, at: local.minute(next.timestamp))
                 }
-                return Finding(
+                var finding = Finding(
                     kind: .alarm, job: transition.alarmName, at: transition.timestamp, cause: transition.reason,
                     detail: detail ?? .alarmStillInAlarm)
+                finding.subject = .alarm
+                return finding
             }
             let absent = selection.names.filter { !selected.contains($0) }.map { name in
-                Finding(
+                var finding = Finding(
                     kind: .checkError, job: name, at: now, error: "AlarmNotFound",
                     cause: "no alarm named '\(name)' in \(region) (alarms.names)")
+                finding.subject = .alarm
+                return finding
             }
             return Output(report: StepReport(findings: fired + absent), count: names.count)
         } catch {
-            return Output(report: StepReport(findings: [.checkError(job: "alarms", at: now, error: error)]))
+            return Output(report: StepReport(findings: [.checkError(of: .alarms, at: now, error: error)]))
         }
     }
 }

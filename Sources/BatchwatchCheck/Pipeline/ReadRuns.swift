@@ -43,7 +43,11 @@ struct ReadRuns: Sendable {
             return (StepReport(findings: outcome.findings, notes: outcome.notes), executions.count, listing)
         } catch {
             let owners = target.jobs.isEmpty ? [target.name] : Array(Set(target.jobs.map(\.name))).sorted()
-            return (StepReport(findings: owners.map { .checkError(job: $0, at: classifier.now, error: error) }), 0, nil)
+            let subject: FindingSubject = target.jobs.isEmpty ? .stateMachine : .job
+            let findings = owners.map {
+                Finding.checkError(job: $0, subject: subject, at: classifier.now, error: error)
+            }
+            return (StepReport(findings: findings), 0, nil)
         }
     }
 }

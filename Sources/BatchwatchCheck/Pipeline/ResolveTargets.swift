@@ -32,7 +32,7 @@ struct ResolveTargets: Sendable {
             do {
                 listed = try await stepFunctions.stateMachines()
             } catch {
-                output.report.findings.append(.checkError(job: "state machines", at: now, error: error))
+                output.report.findings.append(.checkError(of: .stateMachines, at: now, error: error))
             }
         }
         var claimed = Set<String>()  // ARNs of the machines jobs name, Express ones included
