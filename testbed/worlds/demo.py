@@ -102,6 +102,7 @@ def seed_world(bed: LocalTestbed, workdir: str) -> tuple[dict[str, Any], str]:
     (state in workdir/state); returns the new credentials and the configuration's path."""
     credentials = bed.reset()
     seeded = bed.seed(demo_night.scenario())
+    create_rules(bed, credentials, seeded["stateMachines"])
     config_path = os.path.join(workdir, "batchwatch.yml")
     with open(config_path, "w", encoding="utf-8") as handle:
         handle.write(demo_night.config(os.path.join(workdir, "state")))
@@ -109,6 +110,21 @@ def seed_world(bed: LocalTestbed, workdir: str) -> tuple[dict[str, Any], str]:
         f"{len(seeded['executions'])} executions, {len(seeded['alarms'])} alarms in {demo_night.REGION}")
     log(f"configuration: {config_path} ({len(demo_night.JOBS)} jobs, {demo_night.TIMEZONE})")
     return credentials, config_path
+
+
+def create_rules(bed: LocalTestbed, credentials: dict[str, Any], machine_arns: dict[str, str]) -> None:
+    """Creates the demo's EventBridge rules (demo_night.RULES) with signed PutRule and PutTargets
+    calls (boto3, installed with moto by scripts/bootstrap), as an operator's stack would."""
+    import boto3
+
+    events = boto3.client("events", region_name=demo_night.REGION, endpoint_url=bed.endpoint,
+                          aws_access_key_id=credentials["access_key_id"],
+                          aws_secret_access_key=credentials["secret_access_key"])
+    for rule in demo_night.RULES:
+        events.put_rule(Name=rule["name"], ScheduleExpression=rule["schedule"], State=rule["state"])
+        events.put_targets(Rule=rule["name"], Targets=[{
+            "Id": "machine", "Arn": machine_arns[rule["machine"]],
+            "RoleArn": f"arn:aws:iam::{credentials.get('account', '123456789012')}:role/events"}])
 
 
 def log(message: str) -> None:

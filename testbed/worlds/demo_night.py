@@ -240,6 +240,30 @@ def scenario() -> dict[str, Any]:
     return {"stateMachines": machines, "alarms": alarms}
 
 
+# The EventBridge rules that start the jobs with a cron() schedule, as AWS holds them: in UTC
+# (Tokyo less 9 hours, weekdays shifted where the hour crosses midnight). Two tell the night's
+# story: partner-export's rule was disabled (hence its missing run), and inventory-snapshot's
+# was moved to 03:45 (hence its late start). search-reindex is a host's crontab line: no rule.
+RULES: list[dict[str, str]] = [
+    {"machine": "nightly-etl", "name": "nightly-etl", "schedule": "cron(0 17 * * ? *)", "state": "ENABLED"},
+    {"machine": "sales-aggregate", "name": "sales-aggregate", "schedule": "cron(30 16 * * ? *)", "state": "ENABLED"},
+    {"machine": "partner-export", "name": "partner-export", "schedule": "cron(0 19 * * ? *)", "state": "DISABLED"},
+    {"machine": "inventory-snapshot", "name": "inventory-snapshot", "schedule": "cron(45 18 * * ? *)",
+     "state": "ENABLED"},
+    {"machine": "ledger-reconcile", "name": "ledger-reconcile", "schedule": "cron(30 14 * * ? *)", "state": "ENABLED"},
+    {"machine": "orders-hourly-sync", "name": "orders-hourly-sync", "schedule": "cron(5 * * * ? *)",
+     "state": "ENABLED"},
+    {"machine": "customer-dedupe", "name": "customer-dedupe", "schedule": "cron(0 15 * * ? *)", "state": "ENABLED"},
+    {"machine": "daily-sales-report", "name": "daily-sales-report", "schedule": "cron(0 21 * * ? *)",
+     "state": "ENABLED"},
+    {"machine": "ml-feature-build", "name": "ml-feature-build", "schedule": "cron(15 17 ? * SUN-THU *)",
+     "state": "ENABLED"},
+    {"machine": "s3-log-archive", "name": "s3-log-archive", "schedule": "cron(0 20 * * ? *)", "state": "ENABLED"},
+    {"machine": "weekly-billing-export", "name": "weekly-billing-export", "schedule": "cron(0 22 ? * THU *)",
+     "state": "ENABLED"},
+]
+
+
 def config(state_dir: str) -> str:
     """The demo's batchwatch.yml."""
     lines = [
