@@ -39,15 +39,16 @@ def main() -> int:
     warnings.filterwarnings("ignore")
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-    from werkzeug.serving import make_server
+    from waitress.server import create_server
 
     from localaws import patches
     from localaws.app import TestbedApp
 
     patches.apply_all()
     testbed = TestbedApp(DomainDispatcherApplication(create_backend_app))
-    server = make_server("127.0.0.1", args.port, testbed, threaded=True)
-    endpoint = f"http://127.0.0.1:{server.server_port}"
+    # waitress keeps connections alive (HTTP/1.1), as AWS does; werkzeug's server closes each one.
+    server = create_server(testbed, host="127.0.0.1", port=args.port, threads=16, ident="testbed")
+    endpoint = f"http://127.0.0.1:{server.effective_port}"
     testbed.endpoint = endpoint
     identity = testbed.reset(args.deny)
 
@@ -56,7 +57,7 @@ def main() -> int:
     def shutdown(*_: object) -> None:
         if not stop.is_set():
             stop.set()
-            threading.Thread(target=server.shutdown, daemon=True).start()
+            threading.Thread(target=server.close, daemon=True).start()
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
@@ -74,9 +75,9 @@ def main() -> int:
         ready = {"endpoint": endpoint, **identity.as_json(), "pid": os.getpid()}
         sys.stdout.write(json.dumps(ready) + "\n")
         sys.stdout.flush()
-        server.serve_forever()
+        server.run()
     finally:
-        server.server_close()
+        server.close()
         if args.pidfile and os.path.exists(args.pidfile):
             os.remove(args.pidfile)
     return 0
