@@ -7,7 +7,7 @@ Control endpoints (JSON in, JSON out):
   GET  /_testbed/calls                                                        -> counts per API
   POST /_testbed/calls/reset
   POST /_testbed/faults        {"rate": 0.2, "kinds": [...], "seed": 7, "apis": [...]}
-  POST /_testbed/quotas        {"latency_ms": 30, "buckets": {"states:ListExecutions": {...}}}
+  POST /_testbed/quotas        {"latency_ms": 30, "buckets": {"states:ListExecutions": {...}}, "scope": "account-region"}
   GET  /_testbed/health
 """
 
@@ -89,12 +89,13 @@ class TestbedApp:
             "total": sum(self.calls.values()),
             "faults": dict(sorted(self.injector.injected.items())),
             "throttled": dict(sorted(self.quotas.throttled.items())),
+            "by_account_region": self.quotas.counts_by_account_region(),
         }
 
     def _calls_reset(self, _: dict) -> tuple[int, Any]:
         self.calls.clear()
         self.injector.injected.clear()
-        self.quotas.throttled.clear()
+        self.quotas.clear_counts()
         return 200, {"status": "ok"}
 
     def _faults(self, body: dict) -> tuple[int, Any]:
@@ -132,7 +133,7 @@ class TestbedApp:
                 self.calls[api] += 1
             fault = self.injector.decide(api)
             self.quotas.delay()
-            if fault is None and not self.quotas.admit(api):
+            if fault is None and not self.quotas.admit(api, request):
                 fault = faults.Fault("throttle")
         if fault is not None and fault.kind == "html503":
             page = b"<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>"

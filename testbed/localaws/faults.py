@@ -17,16 +17,27 @@ Quotas (`QuotaGate`, off by default) are the other decision made before moto is 
 fixed latency slept before every signed request, and per-API token buckets. A request whose
 bucket is empty is answered `throttle` (the service's real throttling error, serialized by
 moto) and counted apart from injected faults. Buckets start full when the plan is set.
+
+A plan's `scope` says whose calls share a bucket: `"api"` (the default) one bucket per API for
+every caller at once; `"account-region"` one bucket per (account, Region, API), as AWS meters
+its quotas. The account is the one the request's access key belongs to (moto's own mapping:
+an assumed role's temporary key lives in the role's account), the Region the one in the SigV4
+credential scope (`Credential=KEY/DATE/REGION/SERVICE/aws4_request`, in the Authorization
+header or a presigned query). The gate also counts, with either scope, the signed requests it
+sees (all but fault-injected ones) per (account, Region, API) (`by_account_region`), so a
+bench can say what one account and Region cost.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
+from urllib.parse import unquote
 
 KINDS = ("500", "503", "throttle", "html503")
 
@@ -125,21 +136,29 @@ class Bucket:
     refill_per_second: float
 
 
+SCOPES = ("api", "account-region")
+
+
 @dataclass(frozen=True)
 class QuotaPlan:
-    """Latency added to every signed request, and the token bucket of each throttled API."""
+    """Latency added to every signed request, the token bucket of each throttled API, and
+    whose calls share a bucket (`scope`: "api" or "account-region")."""
 
     latency_ms: float = 0.0
     buckets: dict[str, Bucket] = field(default_factory=dict)
+    scope: str = "api"
 
     @staticmethod
     def from_json(body: dict) -> "QuotaPlan":
-        unknown = set(body) - {"latency_ms", "buckets"}
+        unknown = set(body) - {"latency_ms", "buckets", "scope"}
         if unknown:
-            raise ValueError(f"unknown keys {sorted(unknown)}; known: ['buckets', 'latency_ms']")
+            raise ValueError(f"unknown keys {sorted(unknown)}; known: ['buckets', 'latency_ms', 'scope']")
         latency = float(body.get("latency_ms", 0))
         if latency < 0:
             raise ValueError("latency_ms must not be negative")
+        scope = body.get("scope", "api")
+        if scope not in SCOPES:
+            raise ValueError(f"scope: expected one of {list(SCOPES)}")
         buckets = {}
         raw = body.get("buckets") or {}
         if not isinstance(raw, dict):
@@ -151,58 +170,112 @@ class QuotaPlan:
             if bucket.capacity < 1 or bucket.refill_per_second < 0:
                 raise ValueError(f"buckets.{api}: capacity must be at least 1 and refill_per_second not negative")
             buckets[api] = bucket
-        return QuotaPlan(latency, buckets)
+        return QuotaPlan(latency, buckets, scope)
 
     def as_json(self) -> dict:
-        return {
+        plan: dict[str, Any] = {
             "latency_ms": self.latency_ms,
             "buckets": {api: {"capacity": b.capacity, "refill_per_second": b.refill_per_second}
                         for api, b in sorted(self.buckets.items())},
         }
+        if self.scope != "api":  # the default is left out, so older answers read the same
+            plan["scope"] = self.scope
+        return plan
+
+
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/")
+
+
+def caller(request: Any) -> tuple[str, str]:
+    """(account, Region) of a signed request: the account its access key belongs to (moto's
+    mapping; "?" when the key is unknown) and the Region of its SigV4 credential scope ("?")."""
+    text = (request.header("authorization") or "") if request is not None else ""
+    match = _CREDENTIAL.search(text)
+    if match is None and request is not None and "X-Amz-Credential=" in request.query:
+        match = _CREDENTIAL.search("Credential=" + unquote(request.query.split("X-Amz-Credential=", 1)[1].split("&")[0]))
+    if match is None:
+        return "?", "?"
+    return _account_of(match.group(1)), match.group(2)
+
+
+_accounts: dict[str, str] = {}  # access key -> account, as moto maps it (keys never move)
+
+
+def _account_of(access_key: str) -> str:
+    account = _accounts.get(access_key)
+    if account is None:
+        from moto.iam.models import get_account_id_from  # moto is loaded by the server
+
+        account = get_account_id_from(access_key)
+        _accounts[access_key] = account
+    return account
 
 
 @dataclass
 class QuotaGate:
-    """Applies a QuotaPlan: `delay()` sleeps its latency, `admit(api)` takes a token from the API's bucket."""
+    """Applies a QuotaPlan: `delay()` sleeps its latency, `admit(api, request)` takes a token from
+    the bucket of the API (scope "api") or of the request's (account, Region, API)."""
 
     plan: QuotaPlan = field(default_factory=QuotaPlan)
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     throttled: Counter = field(default_factory=Counter)
-    _tokens: dict[str, float] = field(default_factory=dict)
-    _updated: dict[str, float] = field(default_factory=dict)
+    by_account_region: Counter = field(default_factory=Counter)  # (account, Region, API) -> signed requests
+    _tokens: dict[Any, float] = field(default_factory=dict)
+    _updated: dict[Any, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def configure(self, plan: QuotaPlan) -> None:
         with self._lock:
             self.plan = plan
-            now = self.clock()
-            self._tokens = {api: b.capacity for api, b in plan.buckets.items()}
-            self._updated = {api: now for api in plan.buckets}
+            # Buckets are made full on first use; forgetting them all refills every one.
+            self._tokens = {}
+            self._updated = {}
             self.throttled.clear()
+            self.by_account_region.clear()
+            _accounts.clear()
+
+    def clear_counts(self) -> None:
+        with self._lock:
+            self.throttled.clear()
+            self.by_account_region.clear()
 
     def delay(self) -> None:
         """Sleep the plan's latency (every signed request, answered or not)."""
         if self.plan.latency_ms > 0:
             self.sleep(self.plan.latency_ms / 1000.0)
 
-    def admit(self, api: str) -> bool:
-        """Take a token from the API's bucket; False when it is empty (throttle the request)."""
-        bucket = self.plan.buckets.get(api)
-        if bucket is None:
-            return True
+    def admit(self, api: str, request: Any = None) -> bool:
+        """Count the request for its (account, Region) and take a token from its bucket; False
+        when the bucket is empty (throttle the request)."""
+        plan = self.plan
+        bucket = plan.buckets.get(api)
+        account, region = caller(request) if request is not None else ("?", "?")
         with self._lock:
+            self.by_account_region[(account, region, api)] += 1
+            if bucket is None:
+                return True
+            key = (account, region, api) if plan.scope == "account-region" else api
             now = self.clock()
             tokens = min(bucket.capacity,
-                         self._tokens.get(api, bucket.capacity)
-                         + (now - self._updated.get(api, now)) * bucket.refill_per_second)
-            self._updated[api] = now
+                         self._tokens.get(key, bucket.capacity)
+                         + (now - self._updated.get(key, now)) * bucket.refill_per_second)
+            self._updated[key] = now
             if tokens >= 1:
-                self._tokens[api] = tokens - 1
+                self._tokens[key] = tokens - 1
                 return True
-            self._tokens[api] = tokens
+            self._tokens[key] = tokens
             self.throttled[api] += 1
             return False
+
+    def counts_by_account_region(self) -> dict[str, dict[str, int]]:
+        """`{"ACCOUNT REGION": {api: count}}` of every signed request since the last clear."""
+        with self._lock:
+            items = list(self.by_account_region.items())
+        out: dict[str, dict[str, int]] = {}
+        for (account, region, api), count in sorted(items):
+            out.setdefault(f"{account} {region}", {})[api] = count
+        return out
 
 
 _local = threading.local()

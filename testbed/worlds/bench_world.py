@@ -16,6 +16,14 @@ matches its job (`drift_rules`), except 30 whose rule changed before DAY: 15 rul
 occurrence `late`, the 4 others `missing`). Those 150 findings, and only they, must carry what
 AWS's schedules explain ("its rule default/bench-005 is DISABLED", "AWS now starts it at 07:05
 Asia/Tokyo").
+
+The accounts world (issue 17), checked apart: ACCOUNTS member accounts (ids 210000000001 …,
+names `acct-01` …), each with the reader role `batchwatch-reader`, × ACCOUNT_REGIONS, each
+account and Region with the same ACCOUNT_MACHINES state machines `etl-00` … `etl-11`
+(`cron(M 1,5,9,13,17 * * ? *)`, M = 5 × its number, Asia/Tokyo) and ACCOUNT_DAYS days of runs.
+One job per machine name, checked in every account and Region (`accounts:` and `regions:` in
+the configuration, `role_name`), so the only expected findings are ACCOUNT_FAILURES failed 09:M
+runs on DAY, each in its own account and Region.
 """
 
 from __future__ import annotations
@@ -189,6 +197,88 @@ def drift_explanation(job: str) -> str | None:
     return None
 
 
+ACCOUNTS = 25
+ACCOUNT_REGIONS = ("ap-northeast-1", "us-east-1")
+ACCOUNT_MACHINES = 12
+ACCOUNT_DAYS = 2  # DAY and the day before (metrics read from 6 hours before the window)
+ACCOUNT_ROLE = "batchwatch-reader"
+# (account index, Region, machine index): 5 failures, each in its own account and Region.
+ACCOUNT_FAILURES = ((0, 0, 0), (6, 1, 3), (12, 0, 6), (18, 1, 9), (24, 0, 11))
+
+
+def account_id(index: int) -> str:
+    return f"2100000000{index + 1:02d}"
+
+
+def account_name(index: int) -> str:
+    return f"acct-{index + 1:02d}"
+
+
+def account_machine_name(index: int) -> str:
+    return f"etl-{index:02d}"
+
+
+def _account_schedule(index: int) -> str:
+    return f"cron({index * 5} {','.join(map(str, HOURS))} * * ? *)"
+
+
+def _account_machine(account: int, region: int, index: int, rng: random.Random) -> dict[str, Any]:
+    executions = []
+    for offset in range(-(ACCOUNT_DAYS - 1), 1):
+        day = DAY + timedelta(days=offset)
+        for hour in HOURS:
+            begun = datetime.combine(day, time(hour, index * 5, rng.randint(1, 9)), ZONE)
+            run = _run(begun, rng, (2, 20))
+            if offset == 0 and hour == FAILING_HOUR and (account, region, index) in ACCOUNT_FAILURES:
+                state, error, cause = FAILURES[ACCOUNT_FAILURES.index((account, region, index)) % len(FAILURES)]
+                run.update(status="FAILED", failure={"state": state, "error": error, "cause": cause})
+            executions.append(run)
+    return {"name": account_machine_name(index), "account": account_id(account),
+            "region": ACCOUNT_REGIONS[region], "executions": executions}
+
+
+def accounts_scenario() -> dict[str, Any]:
+    """The accounts world's seed scenario: 25 reader roles, 600 state machines, 6,000 executions."""
+    rng = random.Random(17)
+    return {
+        "accounts": [{"id": account_id(a), "role": ACCOUNT_ROLE} for a in range(ACCOUNTS)],
+        "stateMachines": [_account_machine(a, r, i, rng)
+                          for a in range(ACCOUNTS) for r in range(len(ACCOUNT_REGIONS)) for i in range(ACCOUNT_MACHINES)],
+    }
+
+
+def account_finding(kind: str, job: str, account: str, region: str) -> tuple[str, str]:
+    """A finding as the accounts world compares it: (kind, "job account region")."""
+    return kind, f"{job} {account} {region}"
+
+
+def accounts_expected_findings() -> list[tuple[str, str]]:
+    """(kind, "job account region"), sorted: the 5 failed runs."""
+    return sorted(account_finding("failed", account_machine_name(i), account_id(a), ACCOUNT_REGIONS[r])
+                  for a, r, i in ACCOUNT_FAILURES)
+
+
+def accounts_healthy() -> list[tuple[str, str]]:
+    """(account, Region) pairs without a failure on DAY: a quiet night's account and Region."""
+    failing = {(account_id(a), ACCOUNT_REGIONS[r]) for a, r, _ in ACCOUNT_FAILURES}
+    return [(account_id(a), region) for a in range(ACCOUNTS) for region in ACCOUNT_REGIONS
+            if (account_id(a), region) not in failing]
+
+
+def accounts_config(state_dir: str, overrides: dict[str, str] | None = None) -> str:
+    """batchwatch.yml for the accounts world: every account by id with `role_name`, both Regions,
+    one job per machine name (checked in every account and Region)."""
+    top = {"timezone": TIMEZONE, "region": REGION, "regions": f"[{', '.join(ACCOUNT_REGIONS)}]",
+           "role_name": ACCOUNT_ROLE, "include_unscheduled": "true", "state_dir": state_dir, **(overrides or {})}
+    lines = [f"{key}: {value}" for key, value in top.items()] + ["accounts:"]
+    lines += [f'  - {{name: {account_name(a)}, id: "{account_id(a)}"}}' for a in range(ACCOUNTS)]
+    lines.append("jobs:")
+    for i in range(ACCOUNT_MACHINES):
+        lines += [f"  - name: {account_machine_name(i)}", f"    state_machine: {account_machine_name(i)}",
+                  f'    schedule: "{_account_schedule(i)}"', f"    max_duration: {MAX_DURATION_MINUTES}m"]
+    return "\n".join(lines) + "\n"
+
+
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "scenario"
     if what == "scenario":
@@ -199,8 +289,13 @@ if __name__ == "__main__":
     elif what == "drift-scenario":
         json.dump(drift_scenario(), sys.stdout)
         print()
+    elif what == "accounts-scenario":
+        json.dump(accounts_scenario(), sys.stdout)
+        print()
+    elif what == "accounts-config":
+        print(accounts_config("/tmp/batchwatch-bench-state"), end="")
     elif what == "drift-rules":
         json.dump(drift_rules(), sys.stdout, indent=1)
         print()
     else:
-        sys.exit("usage: bench_world.py scenario|config|drift-scenario|drift-rules")
+        sys.exit("usage: bench_world.py scenario|config|drift-scenario|drift-rules|accounts-scenario|accounts-config")
