@@ -39,12 +39,14 @@ extension IntegrationTests {
 
         @Test(
             "metrics never delivered, stopped at the window's start, without outcome and run time: the failure is found in both modes",
-            arguments: [
-                ("never-delivered", machines("never-delivered", metrics: false)),
-                ("delayed", machines("delayed", metricsUntil: jst("2026-11-20T00:00:00"))),
-                ("no-outcome", machines("no-outcome", omitted: ["ExecutionsFailed", "ExecutionTime"])),
-            ])
-        func undeliveredMetricsNeverClear(name: String, machines: [TestBed.Scenario.StateMachine]) async throws {
+            arguments: ["never-delivered", "delayed", "no-outcome"])
+        func undeliveredMetricsNeverClear(name: String) async throws {
+            let machines =
+                switch name {
+                case "never-delivered": Self.machines(name, metrics: false)
+                case "delayed": Self.machines(name, metricsUntil: jst("2026-11-20T00:00:00"))
+                default: Self.machines(name, omitted: ["ExecutionsFailed", "ExecutionTime"])
+                }
             let (bed, environment) = try await freshTestBed()
             try await bed.seed(TestBed.Scenario(stateMachines: machines))
             let report = try await runCheck(yaml: tokyoConfig(Self.jobs([name])), environment: environment)
