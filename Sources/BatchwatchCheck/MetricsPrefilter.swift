@@ -123,7 +123,7 @@ struct MetricsPrefilter: Sendable {
             guard let points = answer.points(of: "a_\(offset)") else { return false }
             for (minute, value) in points where minute >= since { unexplained[minute, default: 0] += value }
             for index in plans.indices {
-                for (minute, value) in answer.points(of: "m\(index)_\(startMetrics.count + 1 + offset)") ?? [] {
+                for (minute, value) in answer.points(of: queryId(index, failureMetrics[offset])) ?? [] {
                     unexplained[minute, default: 0] -= value
                 }
             }
@@ -156,13 +156,21 @@ struct MetricsPrefilter: Sendable {
     private static let failureMetrics = ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"]
     private static let outcomeMetrics = ["ExecutionsSucceeded"] + failureMetrics
     private static let executionTime = "ExecutionTime"
+    /// Every machine's series: counts summed per minute, and the longest run time.
+    private static let machineMetrics =
+        (startMetrics + outcomeMetrics).map { ($0, "Sum") } + [(executionTime, "Maximum")]
+
+    /// The query Id of `metric` for the machine read `index`th (Ids start with a lowercase letter).
+    private static func queryId(_ index: Int, _ metric: String) -> String {
+        "m\(index)_\(machineMetrics.firstIndex { $0.0 == metric }!)"
+    }
 
     /// Every machine's starts, outcomes and run times: a machine is cleared only when each start
     /// has its outcome, so every one of them is read, scheduled or not.
     private static func queries(for plan: MachineReads, index: Int) -> [Query] {
-        (startMetrics + outcomeMetrics).enumerated().map { offset, metric in
-            Query(id: "m\(index)_\(offset)", metric: metric, arn: plan.target.arn, stat: "Sum")
-        } + [Query(id: "m\(index)_t", metric: executionTime, arn: plan.target.arn, stat: "Maximum")]
+        machineMetrics.map { metric, stat in
+            Query(id: queryId(index, metric), metric: metric, arn: plan.target.arn, stat: stat)
+        }
     }
 
     /// The runs started in the window when the metrics prove `plan`'s machine has nothing to
@@ -287,11 +295,9 @@ struct MetricsPrefilter: Sendable {
         /// One machine's series by metric name from `since` on (`nil` where unreadable or not answered).
         func series(of index: Int, since: Date) -> MachineSeries {
             var series: [String: [(Date, Double)]?] = [:]
-            let names = MetricsPrefilter.startMetrics + MetricsPrefilter.outcomeMetrics
-            for (offset, name) in names.enumerated() {
-                series[name] = points(of: "m\(index)_\(offset)")?.filter { $0.0 >= since }
+            for (metric, _) in MetricsPrefilter.machineMetrics {
+                series[metric] = points(of: MetricsPrefilter.queryId(index, metric))?.filter { $0.0 >= since }
             }
-            series[MetricsPrefilter.executionTime] = points(of: "m\(index)_t")?.filter { $0.0 >= since }
             return MachineSeries(series: series)
         }
 
