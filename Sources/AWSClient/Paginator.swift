@@ -16,17 +16,21 @@ public struct AWSPages<Page: Sendable>: AsyncSequence, Sendable {
     let service: String
     let operation: String
     let pageLimit: Int
+    /// The token of the first page asked for: `nil` for the first page of the listing, or a token
+    /// an earlier read stopped at, to read on from there.
+    let startToken: String?
     let fetch: @Sendable (_ token: String?) async throws -> (page: Page, nextToken: String?)
 
-    /// Pages of `service`'s `operation`; `fetch` calls it with a token (`nil` for the first page)
-    /// and returns the page with the token it gave for the next one.
+    /// Pages of `service`'s `operation` from `startToken` on; `fetch` calls it with a token (`nil`
+    /// for the first page) and returns the page with the token it gave for the next one.
     public init(
-        service: String, operation: String, pageLimit: Int = Self.defaultPageLimit,
+        service: String, operation: String, pageLimit: Int = Self.defaultPageLimit, startToken: String? = nil,
         fetch: @escaping @Sendable (_ token: String?) async throws -> (page: Page, nextToken: String?)
     ) {
         self.service = service
         self.operation = operation
         self.pageLimit = pageLimit
+        self.startToken = startToken.flatMap { $0.isEmpty ? nil : $0 }
         self.fetch = fetch
     }
 
@@ -44,6 +48,8 @@ public struct AWSPages<Page: Sendable>: AsyncSequence, Sendable {
 
         init(pages: AWSPages) {
             self.pages = pages
+            token = pages.startToken
+            if let token { sentTokens.insert(token) }
         }
 
         public mutating func next() async throws -> Page? {
@@ -88,10 +94,11 @@ extension AWSClient {
     /// page, `nextToken` reads the token a page gives.
     public func jsonPages<Request: Encodable & Sendable, Response: Decodable & Sendable>(
         _ service: AWSService, target operation: String, pageLimit: Int = AWSPages<Response>.defaultPageLimit,
-        request: @escaping @Sendable (_ token: String?) -> Request,
+        startToken: String? = nil, request: @escaping @Sendable (_ token: String?) -> Request,
         nextToken: @escaping @Sendable (Response) -> String?
     ) -> AWSPages<Response> {
-        AWSPages(service: service.signingName, operation: operation, pageLimit: pageLimit) { token in
+        AWSPages(service: service.signingName, operation: operation, pageLimit: pageLimit, startToken: startToken) {
+            token in
             let page: Response = try await json(service, target: operation, body: request(token))
             return (page, nextToken(page))
         }

@@ -23,9 +23,22 @@ public struct StateMachineSummary: Sendable, Equatable, Codable {
 
 /// Executions read from ListExecutions, newest first, and the token of the page after them
 /// (`nil`: nothing older is kept).
-public struct ExecutionPage: Sendable, Equatable {
+public struct ExecutionPage: Sendable, Equatable, Decodable {
     public var executions: [ExecutionRecord]
     public var nextToken: String?
+
+    public init(executions: [ExecutionRecord], nextToken: String? = nil) {
+        self.executions = executions
+        self.nextToken = nextToken
+    }
+
+    /// A ListExecutions answer; an empty `nextToken` is the end, as no token is.
+    public init(from decoder: any Decoder) throws {
+        enum Keys: String, CodingKey { case executions, nextToken }
+        let container = try decoder.container(keyedBy: Keys.self)
+        executions = try container.decode([ExecutionRecord].self, forKey: .executions)
+        nextToken = try container.decodeIfPresent(String.self, forKey: .nextToken).flatMap { $0.isEmpty ? nil : $0 }
+    }
 }
 
 /// Why an execution ended badly, read from its history.
@@ -66,44 +79,28 @@ public struct StepFunctionsReader: Sendable {
         ).collect(\.stateMachines)
     }
 
-    /// The executions of `stateMachineArn` that started at or after `notBefore`. ListExecutions
-    /// answers newest first, so paging stops at the first page that reaches back past `notBefore`.
-    public func executions(of stateMachineArn: String, notBefore: Date) async throws -> [ExecutionRecord] {
+    /// The pages of ListExecutions of `stateMachineArn`, newest first, each with the token of the
+    /// page after it, from `token` on (`nil`: the first page), through the one paginator (so a
+    /// repeated token or too many pages is an error, also when reading on from a kept token).
+    public func executionPages(of stateMachineArn: String, after token: String? = nil) -> AWSPages<ExecutionPage> {
         struct Request: Encodable { var stateMachineArn: String; var maxResults: Int; var nextToken: String? }
-        struct Response: Decodable { var executions: [ExecutionRecord]; var nextToken: String? }
-        let pages = client.jsonPages(
-            .stepFunctions, target: "ListExecutions",
+        return client.jsonPages(
+            .stepFunctions, target: "ListExecutions", startToken: token,
             request: { Request(stateMachineArn: stateMachineArn, maxResults: Self.executionsPageSize, nextToken: $0) },
-            nextToken: { (page: Response) in page.nextToken }
-        )
-        var executions: [ExecutionRecord] = []
-        for try await page in pages {
-            executions += page.executions.filter { $0.startDate >= notBefore }
-            if page.executions.contains(where: { $0.startDate < notBefore }) { break }
-        }
-        return executions
+            nextToken: { (page: ExecutionPage) in page.nextToken })
     }
 
-    /// One page of ListExecutions, newest first, from `nextToken` (`nil`: the first page).
-    public func executionPage(of stateMachineArn: String, nextToken: String?) async throws -> ExecutionPage {
-        struct Request: Encodable { var stateMachineArn: String; var maxResults: Int; var nextToken: String? }
-        struct Response: Decodable { var executions: [ExecutionRecord]; var nextToken: String? }
-        let page: Response = try await client.json(
-            .stepFunctions, target: "ListExecutions",
-            body: Request(stateMachineArn: stateMachineArn, maxResults: Self.executionsPageSize, nextToken: nextToken))
-        return ExecutionPage(executions: page.executions, nextToken: page.nextToken)
-    }
-
-    /// Like `executions(of:notBefore:)`, but keeps every execution of the pages it read (older
-    /// ones too) and where the next page starts, so that `ReadHistory` reads on from there.
+    /// The executions of `stateMachineArn` from the newest back to the first page that reaches
+    /// past `notBefore` (ListExecutions answers newest first, so paging stops there), every
+    /// execution of the pages read kept (older ones too), and where the next page starts, so that
+    /// `ReadHistory` reads on from there.
     public func listing(of stateMachineArn: String, notBefore: Date) async throws -> ExecutionPage {
         var listing = ExecutionPage(executions: [], nextToken: nil)
-        repeat {
-            let page = try await executionPage(of: stateMachineArn, nextToken: listing.nextToken)
+        for try await page in executionPages(of: stateMachineArn) {
             listing.executions += page.executions
             listing.nextToken = page.nextToken
             if page.executions.contains(where: { $0.startDate < notBefore }) { break }
-        } while listing.nextToken != nil
+        }
         return listing
     }
 

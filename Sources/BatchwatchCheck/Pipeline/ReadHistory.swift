@@ -109,12 +109,14 @@ struct ReadHistory: Sendable {
         if listing != nil, own.isEmpty, previousGood { return TargetResult() }
         var result = TargetResult()
         do {
-            var page = listing
-            if page == nil {
-                page = try await stepFunctions.executionPage(of: target.arn, nextToken: nil)
+            // Pages are read on from where the listing stopped (or from the first, for a machine
+            // the metrics cleared), through the one paginator.
+            var pages = stepFunctions.executionPages(of: target.arn, after: listing?.nextToken).makeAsyncIterator()
+            var known = listing ?? ExecutionPage(executions: [], nextToken: nil)
+            if listing == nil, let first = try await pages.next() {
                 result.pagesRead += 1
+                known = first
             }
-            var known = page!
             var creation = target.creationDate
             var creationRead = creation != nil
             while true {
@@ -123,8 +125,7 @@ struct ReadHistory: Sendable {
                     target: target, executions: known.executions, complete: known.nextToken == nil, limit: limit,
                     window: window, now: now)
                 let answer = timeline.evaluate(own)
-                if answer.needsMore, let token = known.nextToken {
-                    let next = try await stepFunctions.executionPage(of: target.arn, nextToken: token)
+                if answer.needsMore, known.nextToken != nil, let next = try await pages.next() {
                     result.pagesRead += 1
                     known.executions += next.executions
                     known.nextToken = next.nextToken
