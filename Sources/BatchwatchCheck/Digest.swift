@@ -156,24 +156,22 @@ public struct Digest: Sendable {
         return "\(number)\(suffix)"
     }
 
-    /// The problems most serious first and, among findings of the same severity, the jobs with the
-    /// longest streaks first (then in time order): what a digest that must be shortened keeps.
-    public var linesByImportance: [DigestLine] {
-        let lines = self.lines
+    /// The positions in `lines` of the problems most serious first and, among findings of the same
+    /// severity, the jobs with the longest streaks first (then in time order): what a digest that
+    /// must be shortened keeps.
+    public static func importanceOrder(of lines: [DigestLine]) -> [Int] {
         let longest = Dictionary(lines.map { ($0.job, $0.streak) }, uniquingKeysWith: max)
-        return lines.enumerated()
-            .sorted {
-                ($0.element.kind.seriousness, -(longest[$0.element.job] ?? 0), $0.offset)
-                    < ($1.element.kind.seriousness, -(longest[$1.element.job] ?? 0), $1.offset)
-            }
-            .map(\.element)
+        return lines.indices.sorted {
+            (lines[$0].kind.seriousness, -(longest[lines[$0].job] ?? 0), $0)
+                < (lines[$1].kind.seriousness, -(longest[lines[$1].job] ?? 0), $1)
+        }
     }
 
-    /// The plain-text digest (`--format text`, cron mail, SNS); `only` keeps just those problem
-    /// lines (in time order), for a digest that must be shortened.
-    public func text(only kept: [DigestLine]? = nil) -> String {
+    /// The plain-text digest (`--format text`, cron mail, SNS); `lines` replaces the problem
+    /// lines (a subset of `lines`, in time order, for a digest that must be shortened).
+    public func text(lines: [DigestLine]? = nil) -> String {
         var output = [headline]
-        let lines = kept.map { kept in self.lines.filter { kept.contains($0) } } ?? self.lines
+        let lines = lines ?? self.lines
         let kindWidth = lines.map { Self.width(of: $0.label) }.max() ?? 0
         let jobWidth = lines.map { Self.width(of: $0.job) }.max() ?? 0
         let whenWidth = lines.map { Self.width(of: $0.when) }.max() ?? 0

@@ -51,21 +51,32 @@ struct SNSDigest {
     }
 
     /// The text digest; when it is over the size limit, the most important problems that fit
-    /// (`Digest.linesByImportance`) and a line that says how many were left out.
+    /// (`Digest.importanceOrder`) and a line that says how many were left out.
     func textMessage() -> String {
-        let full = withTimelineLink(digest.text().components(separatedBy: "\n"), markdown: false)
+        let problems = digest.lines
+        let full = withTimelineLink(digest.text(lines: problems).components(separatedBy: "\n"), markdown: false)
         guard full.joined(separator: "\n").utf8.count > Self.maxMessageBytes - 200 else {
             return full.joined(separator: "\n")
         }
-        let ranked = digest.linesByImportance
-        var keep = ranked.count
-        while keep > 0 {
+        let ranked = Digest.importanceOrder(of: problems)
+        // The `keep` most important problems, in time order, and how many were left out.
+        func message(keeping keep: Int) -> String {
+            let kept = Set(ranked.prefix(keep))
             let lines = withTimelineLink(
-                digest.text(only: Array(ranked.prefix(keep))).components(separatedBy: "\n"), markdown: false)
-            let text = (lines + [cutNotice(ranked.count - keep)]).joined(separator: "\n")
-            if text.utf8.count <= Self.maxMessageBytes { return text }
-            keep -= max(1, keep / 10)
+                digest.text(lines: problems.indices.filter(kept.contains).map { problems[$0] })
+                    .components(separatedBy: "\n"),
+                markdown: false)
+            return (lines + [cutNotice(ranked.count - keep)]).joined(separator: "\n")
         }
+        // The most problems that fit, by bisection: a message only grows with the lines it keeps.
+        var fits = 0
+        var over = ranked.count + 1
+        while over - fits > 1 {
+            let middle = (fits + over) / 2
+            if message(keeping: middle).utf8.count <= Self.maxMessageBytes { fits = middle } else { over = middle }
+        }
+        let best = message(keeping: fits)
+        if best.utf8.count <= Self.maxMessageBytes { return best }
         return fitted(full, maxBytes: Self.maxMessageBytes).joined(separator: "\n")
     }
 

@@ -69,7 +69,7 @@ struct SlackDigest {
         var omitted = 0
         if lines.count > Self.maxBlocks - fixedBlocks {
             let room = Self.maxBlocks - fixedBlocks - 1  // one block says how many are left out
-            shown = Array(digest.linesByImportance.prefix(room))
+            shown = Digest.importanceOrder(of: lines).prefix(room).map { lines[$0] }
             omitted = lines.count - shown.count
         }
         var blocks = [SlackBlock.header(header)]
