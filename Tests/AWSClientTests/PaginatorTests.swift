@@ -15,8 +15,8 @@ import Testing
 
         var sentTokens: [String?] { lock.withLock { sent } }
 
-        func pages(limit: Int = AWSPages<Int>.defaultPageLimit) -> AWSPages<Int> {
-            AWSPages(service: "states", operation: "ListExecutions", pageLimit: limit) { token in
+        func pages(limit: Int = AWSPages<Int>.defaultPageLimit, from start: String? = nil) -> AWSPages<Int> {
+            AWSPages(service: "states", operation: "ListExecutions", pageLimit: limit, startToken: start) { token in
                 let index = self.lock.withLock {
                     self.sent.append(token)
                     return self.sent.count - 1
@@ -30,6 +30,15 @@ import Testing
         let script = Script(["a", "b", nil])
         #expect(try await script.pages().collect { [$0] } == [0, 1, 2])
         #expect(script.sentTokens == [nil, "a", "b"])
+    }
+
+    @Test func readingOnFromAKeptTokenSendsItFirstAndRefusesItAgain() async throws {
+        let script = Script(["k", "b"])
+        await #expect(throws: AWSError.self) { _ = try await script.pages(from: "k").collect { [$0] } }
+        #expect(script.sentTokens == ["k"], "the kept token is asked for first; its page giving it again is a loop")
+        let onward = Script(["b", nil])
+        #expect(try await onward.pages(from: "k").collect { [$0] } == [0, 1])
+        #expect(onward.sentTokens == ["k", "b"])
     }
 
     @Test func anEmptyTokenEndsThePages() async throws {
