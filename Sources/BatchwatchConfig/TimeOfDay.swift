@@ -33,29 +33,10 @@ public struct TimeOfDay: Sendable, Hashable, CustomStringConvertible {
     public func firstInstant(atOrAfter start: Date, in timeZone: TimeZone) -> Date {
         var day = LocalDay(containing: start, in: timeZone)
         while true {
-            if let instant = instants(on: day, in: timeZone).first(where: { $0 >= start }) { return instant }
+            if let instant = day.instants(hour: hour, minute: minute, in: timeZone).first(where: { $0 >= start }) {
+                return instant
+            }
             day = day.next
         }
-    }
-
-    /// The instants of this time on `day`, ascending: one, two (a repeated hour), or the first
-    /// instant after the gap when the time is skipped.
-    func instants(on day: LocalDay, in timeZone: TimeZone) -> [Date] {
-        var utc = Calendar(identifier: .gregorian)
-        utc.timeZone = TimeZone(identifier: "UTC")!
-        let wall = utc.date(
-            from: DateComponents(year: day.year, month: day.month, day: day.day, hour: hour, minute: minute))!
-        // Every offset the zone uses around that day: before, at and after it.
-        let offsets = Set(
-            [-86_400.0, 0, 86_400].map { TimeInterval(timeZone.secondsFromGMT(for: wall.addingTimeInterval($0))) })
-        let valid = offsets.map { wall.addingTimeInterval(-$0) }
-            .filter { TimeInterval(timeZone.secondsFromGMT(for: $0)) == wall.timeIntervalSince($0) }
-            .sorted()
-        if !valid.isEmpty { return valid }
-        // Skipped: the clock jumps over it; the first instant after the jump.
-        let earliest = wall.addingTimeInterval(-(offsets.max() ?? 0))
-        return [
-            timeZone.nextDaylightSavingTimeTransition(after: earliest) ?? wall.addingTimeInterval(-(offsets.min() ?? 0))
-        ]
     }
 }

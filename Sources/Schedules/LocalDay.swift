@@ -34,6 +34,19 @@ public struct LocalDay: Sendable, Hashable, Comparable, CustomStringConvertible 
         Date(timeIntervalSince1970: TimeInterval(LocalWallTime(timeZone: timeZone).firstInstant(of: civil)))
     }
 
+    /// The instants, ascending, at which the wall clock of `timeZone` shows `hour:minute` on this
+    /// day: one, two when that hour happens twice (fall back), or, when it is skipped (spring
+    /// forward), the first instant after the change.
+    public func instants(hour: Int, minute: Int, in timeZone: TimeZone) -> [Date] {
+        let wallTime = LocalWallTime(timeZone: timeZone)
+        let offsets = wallTime.offsets(for: civil)
+        let wall = civil.wallSecondsAtMidnight + hour * 3600 + minute * 60
+        let instants = wallTime.instants(atWallSeconds: wall, offsets: offsets)
+        let seconds =
+            instants.isEmpty ? [wallTime.firstInstant(atOrAfterWallSeconds: wall, offsets: offsets)] : instants
+        return seconds.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+    }
+
     /// `2026-11-20`.
     public var description: String {
         let digits = { (value: Int, width: Int) in
