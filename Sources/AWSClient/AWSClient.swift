@@ -76,10 +76,11 @@ public struct AWSClient: Sendable {
             account: account)
     }
 
-    /// The same client calling `account` with `provider` in `region`: its throttles are paced
-    /// apart from every other account's.
-    public func with(account: String, credentialProvider provider: any CredentialProvider, region: String) -> AWSClient
-    {
+    /// The same client calling `account` with `provider` (`nil`: unsigned) in `region`: its
+    /// throttles are paced apart from every other account's.
+    public func with(
+        account: String, credentialProvider provider: (any CredentialProvider)?, region: String
+    ) -> AWSClient {
         AWSClient(copying: self, credentialProvider: provider, region: region, deadline: deadline, account: account)
     }
 

@@ -186,15 +186,14 @@ public struct AccountsChecker: Sendable {
 
     /// The credentials for `target`: the base ones, or a role assumed (and cached) now.
     private enum Credentials: Sendable {
-        case success(any CredentialProvider)
+        /// The provider to sign with (`nil`: the base client signs nothing, so neither does this).
+        case success((any CredentialProvider)?)
         case failure(Finding)
     }
 
     private func credentialProvider(for target: Target, now: Date) async -> Credentials {
         guard let roleArn = target.roleArn, let base = client.credentialProvider else {
-            return .success(
-                client.credentialProvider
-                    ?? StaticCredentialProvider(AWSCredentials(accessKeyId: "", secretAccessKey: "")))
+            return .success(client.credentialProvider)
         }
         let provider = CachingCredentialProvider(
             AssumeRoleCredentialProvider(
