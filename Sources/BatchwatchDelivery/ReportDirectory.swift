@@ -27,8 +27,9 @@ public struct ReportDirectory: Sendable {
         try FileManager.default.createDirectory(
             at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         let name = "\(report.window.firstLocalDay).html"
-        try Self.writePublic(Data(TimelinePage(report: report).html().utf8), to: directory.appendingPathComponent(name))
-        try Self.writePublic(Data(index().utf8), to: directory.appendingPathComponent("index.html"))
+        try AtomicFile.write(
+            Data(TimelinePage(report: report).html().utf8), to: directory.appendingPathComponent(name), mode: 0o644)
+        try AtomicFile.write(Data(index().utf8), to: directory.appendingPathComponent("index.html"), mode: 0o644)
         return name
     }
 
@@ -68,24 +69,5 @@ public struct ReportDirectory: Sendable {
             .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
             .replacingOccurrences(of: "&amp;", with: "&")
         return unescaped.hasPrefix("batchwatch: ") ? String(unescaped.dropFirst(12)) : unescaped
-    }
-
-    /// `data` to `url` through a temporary file in the same directory, mode 0644.
-    static func writePublic(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(
-            ".\(url.lastPathComponent).tmp-\(UUID().uuidString)")
-        guard
-            FileManager.default.createFile(
-                atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o644]),
-            chmod(temporary.path, 0o644) == 0
-        else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            let code = errno
-            try? FileManager.default.removeItem(at: temporary)
-            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
-        }
     }
 }
