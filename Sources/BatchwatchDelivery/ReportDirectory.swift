@@ -1,12 +1,6 @@
 import BatchwatchCheck
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// `report_dir`: each check's HTML timeline as `<window start date>.html`, and an `index.html`
 /// that links the latest 31 of them. Both are written whole or not at all (a temporary file
 /// renamed over the old one), mode 0644 in a 0755 directory, so a web server can serve them.
