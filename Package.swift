@@ -34,10 +34,18 @@ let package = Package(
             name: "BatchwatchConfig",
             dependencies: ["Schedules", .product(name: "Yams", package: "Yams")]
         ),
+        // Linux: stops FoundationNetworking's busy wait for an answer on a new connection (see its .c file).
+        // The executable exports curl_multi_setopt so that libFoundationNetworking.so binds to it too.
+        .target(
+            name: "CurlSocketWatch",
+            linkerSettings: [
+                .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=curl_multi_setopt"], .when(platforms: [.linux]))
+            ]
+        ),
         // Credentials, endpoints, transport, retries and the JSON / Query protocols.
         .target(
             name: "AWSClient",
-            dependencies: ["SigV4", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["SigV4", "CurlSocketWatch", .product(name: "Logging", package: "swift-log")]
         ),
         // What starts each state machine, read from EventBridge rules and Scheduler schedules.
         .target(
@@ -74,7 +82,7 @@ let package = Package(
         ),
         .testTarget(name: "ScheduleTests", dependencies: ["Schedules"]),
         .testTarget(name: "ConfigTests", dependencies: ["BatchwatchConfig", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TestSupport"]),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "CurlSocketWatch", "TestSupport"]),
         .testTarget(
             name: "CheckTests",
             dependencies: [

@@ -88,5 +88,28 @@ extension IntegrationTests {
             #expect(receiver.posts.count == 1)
             #expect(secretLeaks(["webhook path": Self.secretPath], in: bench.outputs) == [])
         }
+
+        @Test("waiting for a slow Slack answer on a new connection costs no CPU")
+        func waitingCostsNoCPU() async throws {
+            var bench = try await DeliveryBench.start()
+            let slow = try SlackReceiver(then: .slow(seconds: 4))
+            defer { slow.stop() }
+            bench.useWebhook(of: slow, secretPath: Self.secretPath)
+            let launched = try bench.launchCheck(try bench.configFile(notify: DeliveryBench.webhookNotify))
+            let deadline = ContinuousClock.now + .seconds(60)
+            while slow.posts.isEmpty && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(!slow.posts.isEmpty, "the run never posted")
+            let before = try processorSeconds(of: launched.pid)
+            try await Task.sleep(for: .seconds(2))
+            let during = try processorSeconds(of: launched.pid) - before
+            let run = try await launched.finished()
+            bench.keep(run, label: "the slow post")
+            #expect(run.status == 1, "stderr: \(run.stderr)")
+            #expect(try run.deliverySummary() == ["slack ok"])
+            // FoundationNetworking alone spins a thread here: about 1.5 CPU-seconds in these 2 s.
+            #expect(during < 0.3, "\(during) CPU-seconds spent waiting 2 s for Slack's answer")
+        }
     }
 }

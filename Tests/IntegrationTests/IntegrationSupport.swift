@@ -209,3 +209,13 @@ func runCheckBinary(yaml: String, environment: [String: String]) async throws ->
         ["check", "--config", try writeConfig(yaml), "--date", Fixed.date, "--now", Fixed.nowText, "--format", "json"],
         environment: environment)
 }
+
+/// User and system CPU time of a running process so far, in seconds (Linux's /proc/<pid>/stat).
+func processorSeconds(of pid: Int32) throws -> Double {
+    let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+    // Fields after the parenthesised command name: state is field 3, utime 14 and stime 15.
+    let fields = try #require(stat.range(of: ") ", options: .backwards)).upperBound
+    let values = stat[fields...].split(separator: " ")
+    let ticks = try #require(Double(values[11])) + #require(Double(values[12]))
+    return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
