@@ -59,8 +59,9 @@ extension AWSClient {
         }
     }
 
-    /// How long the next attempt of `call` must wait for its turn at the operation's paced send
-    /// rate (0 unless it was throttled before); `nil` when that turn comes at or after `latest`.
+    /// Whether the next attempt of `call` may start at the operation's paced send rate (0: yes,
+    /// always so until it was throttled) or how long to wait before asking again; `nil` when
+    /// its turn comes at or after `latest`.
     private func turn(_ call: AWSCall, latest: Date?) async -> Double? {
         await pacer.reserve(pacingKey(call.service, call.operation), at: clock.now(), latest: latest)
     }

@@ -43,8 +43,9 @@ public struct Retrier: Sendable {
     /// (`deadline`, or the policy's `timeLimit` after now, whichever is earlier) would be passed.
     ///
     /// - `name` names the call in logs; `reason` says what a failure was, for the retry log line.
-    /// - `pace`, when given, is asked before each attempt how long to wait for its turn, given the
-    ///   latest instant it may start; `nil` means that turn comes too late.
+    /// - `pace`, when given, is asked before each attempt whether it may start (0) or how long to
+    ///   wait before asking again, given the latest instant it may start; `nil` means its turn
+    ///   comes too late.
     /// - `attempt` is given the attempt's timeout: the policy's, shortened to the deadline.
     public func run<Success, Failure: Error>(
         _ name: String, deadline: Date? = nil, pace: ((_ latest: Date?) async -> Double?)? = nil,
@@ -55,17 +56,16 @@ public struct Retrier: Sendable {
         var retriesDone = 0
         var last: Failure?
         while true {
-            if let pace {
+            while let pace {
                 guard let wait = await pace(deadline) else {
                     return .failure(.outOfTime(last: last, attempts: attempts))
                 }
-                if wait > 0 {
-                    logger.debug(
-                        "\(name): pacing after throttles, waiting \(String(format: "%.2f", wait)) s",
-                        metadata: ["attempt": "\(attempts + 1)"])
-                    do { try await clock.sleep(seconds: wait) } catch {
-                        return .failure(.cancelled(last: last, attempts: attempts))
-                    }
+                guard wait > 0 else { break }
+                logger.debug(
+                    "\(name): pacing after throttles, waiting \(String(format: "%.2f", wait)) s",
+                    metadata: ["attempt": "\(attempts + 1)"])
+                do { try await clock.sleep(seconds: wait) } catch {
+                    return .failure(.cancelled(last: last, attempts: attempts))
                 }
             }
             var timeout = policy.requestTimeout

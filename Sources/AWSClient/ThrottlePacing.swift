@@ -7,15 +7,20 @@ import Foundation
 /// 70 % of the rate responses were arriving at (and empties the bucket); every other response
 /// lets the rate grow back along a CUBIC curve that regains the pre-throttle rate about
 /// `cbrt(rate * 0.75)` seconds after the throttle, never beyond twice the measured rate.
-/// A request takes a token; when none is left it is told how long to wait for its own, and the
-/// token is taken at once, so concurrent requests get evenly spaced slots without anyone holding
-/// a lock while it waits. Times are seconds on the client's clock.
+/// A request takes a token; when none is left it is told how long until the next one and takes
+/// nothing, and asks again after that wait (as botocore's bucket wakes its waiters): a turn is
+/// never promised at a rate that has since grown, so requests that wait through a slow spell
+/// go as fast as the rate allows once it recovers, and nobody holds a lock while it waits.
+/// Times are seconds on the client's clock.
 struct AdaptiveSendRate: Sendable {
     static let minimumFillRate = 0.5
     static let beta = 0.7
     static let scaleConstant = 0.4
     static let smoothing = 0.8
     static let measuringInterval = 0.5
+    /// A token due this soon (seconds) counts as there: a request that slept its wait goes,
+    /// whatever rounding the clock did.
+    static let negligibleWait = 0.001
 
     /// Whether requests are paced: false until the first throttle.
     private(set) var isPacing = false
@@ -33,14 +38,18 @@ struct AdaptiveSendRate: Sendable {
     private var rateAtLastThrottle = 0.0
     private var lastThrottle = 0.0
 
-    /// Takes a token for a request about to start at `now` and returns how long to wait for it
-    /// (0 when not pacing). Returns `nil` and takes nothing when the wait would reach `latest`.
+    /// For a request about to start at `now`: 0 when it may go (a token is taken, or nothing is
+    /// paced); else how long until the next token, taking nothing, after which it asks again.
+    /// `nil` when that token comes at or after `latest`.
     mutating func reserve(at now: Double, latest: Double?) -> Double? {
         guard isPacing else { return 0 }
         refill(at: now)
-        let wait = tokens >= 1 ? 0 : (1 - tokens) / fillRate
+        let wait = max(1 - tokens, 0) / fillRate
+        if wait <= Self.negligibleWait {
+            tokens = max(tokens - 1, 0)
+            return 0
+        }
         if let latest, now + wait >= latest { return nil }
-        tokens -= 1
         return wait
     }
 
@@ -61,7 +70,7 @@ struct AdaptiveSendRate: Sendable {
             newRate = Self.scaleConstant * sinceThrottle * sinceThrottle * sinceThrottle + rateAtLastThrottle
         }
         setRate(min(newRate, 2 * measured), at: now)
-        if throttled { tokens = min(tokens, 0) }
+        if throttled { tokens = 0 }
         return startsPacing
     }
 
@@ -101,7 +110,8 @@ struct AdaptiveSendRate: Sendable {
 actor ThrottlePacer {
     private var rates: [String: AdaptiveSendRate] = [:]
 
-    /// How long a request of `operation` starting at `now` must wait; `nil` when that reaches `latest`.
+    /// 0 when a request of `operation` may start at `now`, else how long to wait before asking
+    /// again; `nil` when its turn reaches `latest`.
     func reserve(_ operation: String, at now: Date, latest: Date?) -> Double? {
         rates[operation, default: AdaptiveSendRate()].reserve(
             at: now.timeIntervalSince1970, latest: latest?.timeIntervalSince1970)

@@ -71,7 +71,8 @@ public struct Checker: Sendable {
         var toList = expected.targets
         var metricsDecision: MetricsPrefilter.Decision?
         if configuration.metrics == .auto && !collectsTimeline {
-            let decision = await MetricsPrefilter(client: client).decide(expected.targets, window: window, now: now)
+            let decision = await MetricsPrefilter(client: client, concurrency: concurrency).decide(
+                expected.targets, window: window, now: now)
             metricsDecision = decision
             toList = expected.targets.filter { decision.needsListing.contains($0.arn) }
             counts.executions += decision.startsInWindow.values.reduce(0, +)

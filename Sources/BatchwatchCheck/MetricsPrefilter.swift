@@ -19,6 +19,8 @@ struct MetricsPrefilter: Sendable {
     static let readBack: TimeInterval = 6 * 3_600
 
     let client: AWSClient
+    /// GetMetricData calls in flight at once (the configuration's `concurrency`).
+    let concurrency: Int
 
     /// What the metrics settled.
     struct Decision: Sendable {
@@ -288,7 +290,7 @@ struct MetricsPrefilter: Sendable {
     }
 
     /// The datapoints of every query by Id, and the Ids whose answer could not be read.
-    struct MetricAnswer {
+    struct MetricAnswer: Sendable {
         var points: [String: [(Date, Double)]] = [:]
         var unreadable: Set<String> = []
 
@@ -307,55 +309,69 @@ struct MetricsPrefilter: Sendable {
         }
     }
 
-    /// Runs the queries in calls of at most `queriesPerCall`, following NextToken. A query whose
-    /// answer is missing, incomplete, or has a timestamp or value that cannot be read is marked
-    /// unreadable (its machine is listed); an answer without a `GetMetricDataResult` throws.
+    /// Runs the queries in calls of at most `queriesPerCall` (at most `concurrency` at once),
+    /// following NextToken. A query whose answer is missing, incomplete, or has a timestamp or
+    /// value that cannot be read is marked unreadable (its machine is listed); an answer without
+    /// a `GetMetricDataResult` throws.
     private func read(_ queries: [Query], from: Date, to: Date) async throws -> MetricAnswer {
+        let chunks = stride(from: 0, to: queries.count, by: Self.queriesPerCall).map {
+            Array(queries[$0..<min($0 + Self.queriesPerCall, queries.count)])
+        }
+        let answers = try await concurrentMap(chunks, limit: concurrency) { chunk in
+            try await self.readCall(chunk, from: from, to: to)
+        }
+        var answer = MetricAnswer()
+        for part in answers {
+            answer.points.merge(part.points) { $0 + $1 }
+            answer.unreadable.formUnion(part.unreadable)
+        }
+        return answer
+    }
+
+    /// One GetMetricData call of at most `queriesPerCall` queries, with its pages.
+    private func readCall(_ queries: [Query], from: Date, to: Date) async throws -> MetricAnswer {
         let timestamps = ISO8601DateFormatter()
+        var parameters: [(String, String)] = [
+            ("StartTime", timestamps.string(from: from)), ("EndTime", timestamps.string(from: to)),
+            ("ScanBy", "TimestampAscending"),
+        ]
+        for (offset, query) in queries.enumerated() {
+            let prefix = "MetricDataQueries.member.\(offset + 1)"
+            parameters += [
+                ("\(prefix).Id", query.id),
+                ("\(prefix).MetricStat.Metric.Namespace", "AWS/States"),
+                ("\(prefix).MetricStat.Metric.MetricName", query.metric),
+                ("\(prefix).MetricStat.Period", "60"),
+                ("\(prefix).MetricStat.Stat", query.stat),
+            ]
+            if let arn = query.arn {
+                parameters += [
+                    ("\(prefix).MetricStat.Metric.Dimensions.member.1.Name", "StateMachineArn"),
+                    ("\(prefix).MetricStat.Metric.Dimensions.member.1.Value", arn),
+                ]
+            }
+        }
         var answer = MetricAnswer()
         var finalStatus: [String: String] = [:]
-        for start in stride(from: 0, to: queries.count, by: Self.queriesPerCall) {
-            let chunk = queries[start..<min(start + Self.queriesPerCall, queries.count)]
-            var parameters: [(String, String)] = [
-                ("StartTime", timestamps.string(from: from)), ("EndTime", timestamps.string(from: to)),
-                ("ScanBy", "TimestampAscending"),
-            ]
-            for (offset, query) in chunk.enumerated() {
-                let prefix = "MetricDataQueries.member.\(offset + 1)"
-                parameters += [
-                    ("\(prefix).Id", query.id),
-                    ("\(prefix).MetricStat.Metric.Namespace", "AWS/States"),
-                    ("\(prefix).MetricStat.Metric.MetricName", query.metric),
-                    ("\(prefix).MetricStat.Period", "60"),
-                    ("\(prefix).MetricStat.Stat", query.stat),
-                ]
-                if let arn = query.arn {
-                    parameters += [
-                        ("\(prefix).MetricStat.Metric.Dimensions.member.1.Name", "StateMachineArn"),
-                        ("\(prefix).MetricStat.Metric.Dimensions.member.1.Value", arn),
-                    ]
+        let pages = client.queryPages(
+            .cloudWatch, action: "GetMetricData", version: AlarmReader.version, parameters: parameters)
+        for try await result in pages {
+            for member in result.child("MetricDataResults")?.children("member") ?? [] {
+                guard let id = member.text(at: "Id") else {
+                    throw AWSError(
+                        kind: .unreadableResponse, message: "a MetricDataResult without an <Id>",
+                        service: "monitoring",
+                        operation: "GetMetricData")
                 }
-            }
-            let pages = client.queryPages(
-                .cloudWatch, action: "GetMetricData", version: AlarmReader.version, parameters: parameters)
-            for try await result in pages {
-                for member in result.child("MetricDataResults")?.children("member") ?? [] {
-                    guard let id = member.text(at: "Id") else {
-                        throw AWSError(
-                            kind: .unreadableResponse, message: "a MetricDataResult without an <Id>",
-                            service: "monitoring",
-                            operation: "GetMetricData")
-                    }
-                    finalStatus[id] = member.text(at: "StatusCode") ?? "Complete"
-                    let times =
-                        member.child("Timestamps")?.children("member").map { AlarmReader.parseTimestamp($0.text) } ?? []
-                    let values = member.child("Values")?.children("member").map { Double($0.text) } ?? []
-                    guard times.count == values.count, !times.contains(nil), !values.contains(nil) else {
-                        answer.unreadable.insert(id)
-                        continue
-                    }
-                    answer.points[id, default: []] += zip(times, values).map { ($0!, $1!) }
+                finalStatus[id] = member.text(at: "StatusCode") ?? "Complete"
+                let times =
+                    member.child("Timestamps")?.children("member").map { AlarmReader.parseTimestamp($0.text) } ?? []
+                let values = member.child("Values")?.children("member").map { Double($0.text) } ?? []
+                guard times.count == values.count, !times.contains(nil), !values.contains(nil) else {
+                    answer.unreadable.insert(id)
+                    continue
                 }
+                answer.points[id, default: []] += zip(times, values).map { ($0!, $1!) }
             }
         }
         for query in queries where finalStatus[query.id] != "Complete" {

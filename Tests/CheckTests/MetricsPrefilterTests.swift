@@ -39,7 +39,7 @@ import Testing
         let transport = FakeTransport { request, _ in
             recordedGetMetricData(request, metrics: metrics, account: account ?? metrics, status: status)
         }
-        return await MetricsPrefilter(client: makeCheckClient(transport)).decide(
+        return await MetricsPrefilter(client: makeCheckClient(transport), concurrency: 4).decide(
             [target], window: Self.window, now: Self.now)
     }
 
@@ -118,13 +118,27 @@ import Testing
         }
     }
 
+    @Test("more queries than one call takes: calls of at most 500, every machine's answer read")
+    func queriesAreSplitIntoCallsOfAtMost500() async throws {
+        let targets = (0..<80).map { CheckTarget(arn: "\(Self.arn)-\($0)", name: "etl-\($0)", jobs: []) }
+        let transport = FakeTransport { request, _ in
+            recordedGetMetricData(request, metrics: Self.healthyRun, account: Self.healthyRun)
+        }
+        let decision = await MetricsPrefilter(client: makeCheckClient(transport), concurrency: 4).decide(
+            targets, window: Self.window, now: Self.now)
+        let calls = transport.requests.map { formFields($0.body).keys.filter { $0.hasSuffix(".Id") }.count }
+        #expect(calls.count == 2 && calls.allSatisfy { $0 <= 500 }, "queries per call: \(calls)")
+        #expect(decision.needsListing.isEmpty)
+        #expect(decision.startsInWindow.count == 80 && decision.startsInWindow.values.allSatisfy { $0 == 1 })
+    }
+
     @Test func anAnswerWithoutItsResultListsEverythingAndSaysSo() async {
         let transport = FakeTransport { _, _ in
             HTTPResponse(
                 status: 200, headers: ["Content-Type": "text/xml"],
                 body: Data("<html><body>maintenance</body></html>".utf8))
         }
-        let decision = await MetricsPrefilter(client: makeCheckClient(transport)).decide(
+        let decision = await MetricsPrefilter(client: makeCheckClient(transport), concurrency: 4).decide(
             [Self.unscheduled], window: Self.window, now: Self.now)
         #expect(decision.needsListing == [Self.arn])
         #expect(decision.fallbackNote?.description.contains("GetMetricDataResult") == true)

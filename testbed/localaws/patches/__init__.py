@@ -10,6 +10,7 @@ from . import (
     cloudwatch_get_metric_data,
     fault_responses,
     iam_action_names,
+    query_parser_prefix_index,
     sigv4_verifier,
     stepfunctions_seeded,
     sts_assume_role_trust,
@@ -27,3 +28,4 @@ def apply_all() -> None:
     cloudwatch_alarm_types.apply()
     cloudwatch_get_metric_data.apply()
     sts_assume_role_trust.apply()
+    query_parser_prefix_index.apply()
