@@ -33,10 +33,8 @@ public struct AlarmReader: Sendable {
 
     /// The names of the metric and composite alarms that `names` and `prefixes` select and that exist.
     public func alarmNames(names: [String], prefixes: [String]) async throws -> [String] {
-        var selections: [[(String, String)]] = stride(from: 0, to: names.count, by: Self.namesPerCall).map { start in
-            names[start..<min(start + Self.namesPerCall, names.count)].enumerated().map {
-                ("AlarmNames.member.\($0.offset + 1)", $0.element)
-            }
+        var selections: [[(String, String)]] = names.batches(of: Self.namesPerCall).map { batch in
+            batch.enumerated().map { ("AlarmNames.member.\($0.offset + 1)", $0.element) }
         }
         selections += prefixes.map { [("AlarmNamePrefix", $0)] }
         var found: [String] = []

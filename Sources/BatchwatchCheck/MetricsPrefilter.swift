@@ -314,11 +314,8 @@ struct MetricsPrefilter: Sendable {
     /// value that cannot be read is marked unreadable (its machine is listed); an answer without
     /// a `GetMetricDataResult` throws.
     private func read(_ queries: [Query], from: Date, to: Date) async throws -> MetricAnswer {
-        let chunks = stride(from: 0, to: queries.count, by: Self.queriesPerCall).map {
-            Array(queries[$0..<min($0 + Self.queriesPerCall, queries.count)])
-        }
-        let answers = try await concurrentMap(chunks, limit: concurrency) { chunk in
-            try await self.readCall(chunk, from: from, to: to)
+        let answers = try await concurrentMap(queries.batches(of: Self.queriesPerCall), limit: concurrency) { batch in
+            try await self.readCall(batch, from: from, to: to)
         }
         var answer = MetricAnswer()
         for part in answers {
@@ -329,7 +326,7 @@ struct MetricsPrefilter: Sendable {
     }
 
     /// One GetMetricData call of at most `queriesPerCall` queries, with its pages.
-    private func readCall(_ queries: [Query], from: Date, to: Date) async throws -> MetricAnswer {
+    private func readCall(_ queries: ArraySlice<Query>, from: Date, to: Date) async throws -> MetricAnswer {
         let timestamps = ISO8601DateFormatter()
         var parameters: [(String, String)] = [
             ("StartTime", timestamps.string(from: from)), ("EndTime", timestamps.string(from: to)),
