@@ -52,11 +52,7 @@ extension IntegrationTests {
             let config = try bench.configFile(notify: DeliveryBench.webhookNotify)
 
             let launched = try bench.launchCheck(config)
-            let deadline = ContinuousClock.now + .seconds(60)
-            while slow.posts.isEmpty && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            let posted = try #require(slow.posts.first, "the run never posted").body
+            let posted = try #require(try await slow.firstPost(within: .seconds(60)), "the run never posted").body
             #expect(kill(launched.pid, SIGTERM) == 0)
             let stopped = try await launched.finished()
             slow.stop()
@@ -96,11 +92,7 @@ extension IntegrationTests {
             defer { slow.stop() }
             bench.useWebhook(of: slow, secretPath: Self.secretPath)
             let launched = try bench.launchCheck(try bench.configFile(notify: DeliveryBench.webhookNotify))
-            let deadline = ContinuousClock.now + .seconds(60)
-            while slow.posts.isEmpty && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            #expect(!slow.posts.isEmpty, "the run never posted")
+            try #require(try await slow.firstPost(within: .seconds(60)) != nil, "the run never posted")
             let before = try processorSeconds(of: launched.pid)
             try await Task.sleep(for: .seconds(2))
             let during = try processorSeconds(of: launched.pid) - before

@@ -61,6 +61,15 @@ final class SlackReceiver: @unchecked Sendable {
         }
     }
 
+    /// The first post, once it has arrived (polling every 20 ms); `nil` if none came within `limit`.
+    func firstPost(within limit: Duration) async throws -> Post? {
+        let deadline = ContinuousClock.now + limit
+        while posts.isEmpty && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return posts.first
+    }
+
     /// Stops listening.
     func stop() {
         server.stop()
