@@ -18,7 +18,7 @@
 #include <stdatomic.h>
 
 // libcurl's ABI values (curl/multi.h), spelled here so that building needs no curl headers.
-enum { curlPollIn = 1, curlPollOut = 2, curlPollRemove = 4 };
+enum { curlPollNone = 0, curlPollIn = 1, curlPollOut = 2, curlPollRemove = 4 };
 enum { curlOptionObjectPoint = 10000, curlOptionOffT = 30000, curlMultiSocketFunction = 20001 };
 enum { curlMultiInternalError = 4 };
 
@@ -33,7 +33,10 @@ static _Atomic(curl_socket_watch_callback) foundationCallback;
 
 int curl_socket_watch_forward(
     curl_socket_watch_callback callback, void *easy, int socket, int what, void *userp, void *socketp) {
-    if (socket < 0 || socket >= watchedSocketCount) return callback(easy, socket, what, userp, socketp);
+    // CURL_POLL_NONE changes nothing FoundationNetworking watches, so it changes nothing recorded here.
+    if (socket < 0 || socket >= watchedSocketCount || what == curlPollNone) {
+        return callback(easy, socket, what, userp, socketp);
+    }
     unsigned char wanted = (what == curlPollRemove) ? 0 : (unsigned char)(what & (curlPollIn | curlPollOut));
     unsigned char before = atomic_exchange(&watchedDirections[socket], wanted);
     if (wanted == 0 || (before & ~wanted) == 0) return callback(easy, socket, what, userp, socketp);

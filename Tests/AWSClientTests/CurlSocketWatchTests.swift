@@ -30,10 +30,11 @@ private final class Mutex<Value>: @unchecked Sendable {
 /// idle socket fires without end).
 @Suite("curl socket watches", .serialized)
 struct CurlSocketWatchTests {
-    static let (pollIn, pollOut, pollInOut, pollRemove): (Int32, Int32, Int32, Int32) = (1, 2, 3, 4)
+    static let (pollNone, pollIn, pollOut, pollInOut, pollRemove): (Int32, Int32, Int32, Int32, Int32) = (0, 1, 2, 3, 4)
     /// Descriptors far above any the test process opens, one per test.
     static let connecting: Int32 = 60_001
     static let reading: Int32 = 60_002
+    static let idle: Int32 = 60_003
     static let outOfTable: Int32 = 70_000
 
     /// Sends `changes` for `socket` through the shim and returns what the callback saw.
@@ -79,6 +80,19 @@ struct CurlSocketWatchTests {
         let calls = forward([Self.pollOut, Self.pollRemove, Self.pollIn, Self.pollRemove], socket: Self.connecting)
         #expect(calls.map(\.what) == [Self.pollOut, Self.pollRemove, Self.pollIn, Self.pollRemove])
         #expect(calls.allSatisfy { $0.hasSocketPointer })
+    }
+
+    @Test("CURL_POLL_NONE passes through and keeps what is watched: a later read-only still drops the write watch")
+    func noneKeepsTheWatchedDirections() {
+        let calls = forward([Self.pollOut, Self.pollNone, Self.pollIn, Self.pollRemove], socket: Self.idle)
+        #expect(
+            calls == [
+                WatchCall(what: Self.pollOut, hasSocketPointer: true),
+                WatchCall(what: Self.pollNone, hasSocketPointer: true),
+                WatchCall(what: Self.pollRemove, hasSocketPointer: true),
+                WatchCall(what: Self.pollIn, hasSocketPointer: false),
+                WatchCall(what: Self.pollRemove, hasSocketPointer: true),
+            ])
     }
 
     @Test("a descriptor past the table passes through unchanged")
